@@ -1,0 +1,48 @@
+//! # sts-model: the reference model of AWS STS
+//!
+//! Typed requests in, typed responses or [`StsError`] out. The model is what the mock serves and
+//! what the conformance suite's expectations are checked against, so it follows the real service
+//! down to error codes and messages. It does no I/O and never reads the clock: `now` is a parameter
+//! of [`Sts::call`], and every generated value comes from a seeded generator.
+//!
+//! ```
+//! use sts_model::{Caller, Request, Response, Sts, world::{Role, User, World}};
+//! use sts_model::request::AssumeRoleRequest;
+//! use time::macros::datetime;
+//!
+//! let mut world = World::default();
+//! let key = world.add_user("123456789012", User::new("alice")).access_keys[0].access_key_id.clone();
+//! world.add_role("123456789012", Role::new("demo"));
+//! let mut sts = Sts::new(world, 1);
+//! let request = Request::AssumeRole(AssumeRoleRequest {
+//!     role_arn: "arn:aws:iam::123456789012:role/demo".into(),
+//!     role_session_name: "s1".into(),
+//!     ..Default::default()
+//! });
+//! let Ok(Response::AssumeRole(out)) = sts.call(datetime!(2024-01-01 0:00 UTC), &Caller::access_key(&key), request) else { panic!() };
+//! assert_eq!(out.assumed_role_user.unwrap().arn, "arn:aws:sts::123456789012:assumed-role/demo/s1");
+//! ```
+
+#![warn(missing_docs)]
+
+mod arn;
+mod error;
+pub mod ids;
+mod operation;
+mod ops;
+mod principal;
+pub mod request;
+pub mod response;
+mod session;
+mod sts;
+pub mod world;
+
+pub use arn::Arn;
+pub use error::{ErrorCode, ErrorKind, StsError};
+pub use operation::Operation;
+pub use principal::Principal;
+pub use request::{Request, Tag};
+pub use response::{Credentials, Response};
+pub use session::{Session, SessionKind};
+pub use sts::{Caller, Sts, StsConfig};
+pub use time;

@@ -1,0 +1,114 @@
+//! AssumeRole: role credentials for an IAM user or a role session (role chaining).
+
+use time::OffsetDateTime;
+
+use super::common::{self, Mint, find_role, mfa_failed, mfa_valid};
+use crate::request::{AssumeRoleRequest, Tag};
+use crate::response::{AssumeRoleResponse, AssumedRoleUser};
+use crate::sts::CallerContext;
+use crate::{ErrorCode, Principal, SessionKind, Sts, StsError};
+
+/// Default lifetime when DurationSeconds is omitted (model documentation).
+const DEFAULT_DURATION: i64 = 3600;
+/// Role chaining caps sessions at one hour.
+const CHAINING_MAX: i64 = 3600;
+
+pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, caller: &CallerContext, req: AssumeRoleRequest) -> Result<AssumeRoleResponse, StsError> {
+    let partition = sts.config.partition.clone();
+    let caller_arn = caller.principal.arn(&partition);
+    if caller.is_root() {
+        return Err(StsError::new(ErrorCode::AccessDenied, "Roles may not be assumed by root accounts."));
+    }
+    if matches!(caller.principal, Principal::FederatedUser { .. }) {
+        return Err(StsError::not_authorized(&caller_arn, "AssumeRole", &req.role_arn));
+    }
+    let role = find_role(sts, &req.role_arn, &caller_arn, "AssumeRole")?.clone();
+    let role_account = crate::Arn::parse(&req.role_arn)?.account.to_owned();
+
+    // Trust: the role's own account by default, else the listed accounts or principal ARNs.
+    let trust_arn = caller.principal.trust_arn(&partition);
+    let trusted = if role.trusted.is_empty() {
+        caller.principal.account() == role_account
+    } else {
+        role.trusted.iter().any(|t| t == caller.principal.account() || *t == trust_arn)
+    };
+    if !trusted || role.external_id.as_deref().is_some_and(|x| req.external_id.as_deref() != Some(x)) {
+        return Err(StsError::not_authorized(&caller_arn, "AssumeRole", &req.role_arn));
+    }
+    let session_mfa = caller.session.as_ref().is_some_and(|s| s.mfa_authenticated);
+    let mfa_ok = session_mfa || mfa_valid(sts, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
+    if req.token_code.is_some() && !mfa_ok {
+        return Err(mfa_failed());
+    }
+    if role.require_mfa && !mfa_ok {
+        return Err(StsError::not_authorized(&caller_arn, "AssumeRole", &req.role_arn));
+    }
+
+    let chained = matches!(caller.principal, Principal::AssumedRole { .. });
+    let duration = req.duration_seconds.map_or(DEFAULT_DURATION, i64::from);
+    if chained && duration > CHAINING_MAX {
+        return Err(StsError::validation(
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+        ));
+    }
+    if duration > i64::from(role.max_session_duration) {
+        return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+    }
+
+    // Source identity persists through chains and cannot change once set. Error code inferred.
+    let inherited_source = caller.session.as_ref().and_then(|s| s.source_identity.clone());
+    if let (Some(old), Some(new)) = (&inherited_source, &req.source_identity) {
+        if old != new {
+            return Err(StsError::not_authorized(&caller_arn, "SetSourceIdentity", &req.role_arn));
+        }
+    }
+    let source_identity = inherited_source.or(req.source_identity.clone());
+
+    let inherited: Vec<Tag> = caller
+        .session
+        .as_ref()
+        .map(|s| s.tags.iter().filter(|t| s.transitive_tag_keys.iter().any(|k| k.eq_ignore_ascii_case(&t.key))).cloned().collect())
+        .unwrap_or_default();
+    let tags = req.tags.clone().unwrap_or_default();
+    let transitive = req.transitive_tag_keys.clone().unwrap_or_default();
+    let tag_cost = common::session_tags(&tags, &transitive, &inherited)?;
+    let policy_cost = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
+    let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check()?;
+    let has_session_inputs = req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|v| !v.is_empty()) || !tags.is_empty();
+
+    let principal = Principal::AssumedRole {
+        account: role_account,
+        role_name: role.name.clone(),
+        role_id: role.role_id.clone(),
+        session_name: req.role_session_name.clone(),
+    };
+    let assumed_role_user = AssumedRoleUser { assumed_role_id: principal.user_id(), arn: principal.arn(&partition) };
+    let mut all_tags = inherited.clone();
+    all_tags.extend(tags);
+    let mut transitive_keys: Vec<String> = inherited.iter().map(|t| t.key.clone()).collect();
+    transitive_keys.extend(transitive);
+    let minted = common::mint(
+        sts,
+        now,
+        Mint {
+            base_token_len: 728 + (assumed_role_user.arn.len()).div_ceil(3) * 4,
+            principal,
+            kind: SessionKind::AssumeRole,
+            duration_seconds: duration,
+            packed,
+            minimum_session_token_size: req.minimum_session_token_size,
+            source_identity: source_identity.clone(),
+            tags: all_tags,
+            transitive_tag_keys: transitive_keys,
+            mfa_authenticated: mfa_ok,
+        },
+    );
+    Ok(AssumeRoleResponse {
+        credentials: Some(minted.credentials),
+        assumed_role_user: Some(assumed_role_user),
+        packed_policy_size: has_session_inputs.then(|| packed.percent()),
+        source_identity,
+        session_token_utilization: Some(minted.session_token_utilization),
+        session_token_size: Some(minted.session_token_size),
+    })
+}

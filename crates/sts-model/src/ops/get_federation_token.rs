@@ -1,0 +1,55 @@
+//! GetFederationToken: federated-user credentials for an IAM user or root (long-term keys only).
+
+use time::OffsetDateTime;
+
+use super::common::{self, Mint};
+use crate::request::GetFederationTokenRequest;
+use crate::response::{FederatedUser, GetFederationTokenResponse};
+use crate::sts::CallerContext;
+use crate::{Principal, SessionKind, Sts, StsError};
+
+const DEFAULT_DURATION: i64 = 43200;
+/// Root callers are silently clamped to one hour (documented).
+const ROOT_MAX: i64 = 3600;
+
+pub(crate) fn call(
+    sts: &mut Sts,
+    now: OffsetDateTime,
+    caller: &CallerContext,
+    req: GetFederationTokenRequest,
+) -> Result<GetFederationTokenResponse, StsError> {
+    let mut duration = req.duration_seconds.map_or(DEFAULT_DURATION, i64::from);
+    if caller.is_root() {
+        duration = duration.min(ROOT_MAX);
+    }
+    let tags = req.tags.clone().unwrap_or_default();
+    let tag_cost = common::session_tags(&tags, &[], &[])?;
+    let policy_cost = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
+    let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check()?;
+    let principal = Principal::FederatedUser { account: caller.principal.account().to_owned(), name: req.name.clone() };
+    let federated_user = FederatedUser { federated_user_id: principal.user_id(), arn: principal.arn(&sts.config.partition) };
+    let minted = common::mint(
+        sts,
+        now,
+        Mint {
+            principal,
+            kind: SessionKind::GetFederationToken,
+            duration_seconds: duration,
+            base_token_len: 556,
+            packed,
+            minimum_session_token_size: req.minimum_session_token_size,
+            source_identity: None,
+            tags,
+            transitive_tag_keys: vec![],
+            mfa_authenticated: false,
+        },
+    );
+    Ok(GetFederationTokenResponse {
+        credentials: Some(minted.credentials),
+        federated_user: Some(federated_user),
+        // Reported even without policies or tags (observed: 0).
+        packed_policy_size: Some(packed.percent()),
+        session_token_utilization: Some(minted.session_token_utilization),
+        session_token_size: Some(minted.session_token_size),
+    })
+}

@@ -1,0 +1,90 @@
+//! Principals: who a set of credentials acts as, with the ARN and `UserId` GetCallerIdentity reports.
+
+/// The identity behind a request.
+///
+/// ```
+/// use sts_model::Principal;
+/// let p = Principal::FederatedUser { account: "123456789012".into(), name: "Bob".into() };
+/// assert_eq!(p.arn("aws"), "arn:aws:sts::123456789012:federated-user/Bob");
+/// assert_eq!(p.user_id(), "123456789012:Bob");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// The account root.
+    Root {
+        /// Account id.
+        account: String,
+    },
+    /// An IAM user.
+    User {
+        /// Account id.
+        account: String,
+        /// User name.
+        name: String,
+        /// Path (kept in the ARN).
+        path: String,
+        /// `AIDA...`.
+        user_id: String,
+    },
+    /// A role session (AssumeRole, SAML, web identity).
+    AssumedRole {
+        /// Account id.
+        account: String,
+        /// Role name (the path is dropped from assumed-role ARNs).
+        role_name: String,
+        /// `AROA...`.
+        role_id: String,
+        /// RoleSessionName.
+        session_name: String,
+    },
+    /// A GetFederationToken session.
+    FederatedUser {
+        /// Account id.
+        account: String,
+        /// The `Name` parameter.
+        name: String,
+    },
+}
+
+impl Principal {
+    /// The account the principal belongs to.
+    pub fn account(&self) -> &str {
+        match self {
+            Principal::Root { account }
+            | Principal::User { account, .. }
+            | Principal::AssumedRole { account, .. }
+            | Principal::FederatedUser { account, .. } => account,
+        }
+    }
+
+    /// The ARN GetCallerIdentity reports.
+    pub fn arn(&self, partition: &str) -> String {
+        match self {
+            Principal::Root { account } => format!("arn:{partition}:iam::{account}:root"),
+            Principal::User { account, name, path, .. } => format!("arn:{partition}:iam::{account}:user{path}{name}"),
+            Principal::AssumedRole { account, role_name, session_name, .. } => {
+                format!("arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}")
+            }
+            Principal::FederatedUser { account, name } => format!("arn:{partition}:sts::{account}:federated-user/{name}"),
+        }
+    }
+
+    /// The `UserId` GetCallerIdentity reports (the `aws:userid` policy variable).
+    pub fn user_id(&self) -> String {
+        match self {
+            Principal::Root { account } => account.clone(),
+            Principal::User { user_id, .. } => user_id.clone(),
+            Principal::AssumedRole { role_id, session_name, .. } => format!("{role_id}:{session_name}"),
+            Principal::FederatedUser { account, name } => format!("{account}:{name}"),
+        }
+    }
+
+    /// The IAM ARN a trust policy names for this principal: the user, the root, or the role itself
+    /// for a role session.
+    pub fn trust_arn(&self, partition: &str) -> String {
+        match self {
+            Principal::AssumedRole { account, role_name, .. } => format!("arn:{partition}:iam::{account}:role/{role_name}"),
+            other => other.arn(partition),
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Typed responses, one struct per operation, members in the model's order (the XML order).
+//!
+//! Members the model does not mark required are `Option`, so that a response decoded from any
+//! endpoint (or from the documentation) is representable; the reference model fills them as AWS does.
+
+use time::OffsetDateTime;
+
+/// Temporary credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// `ASIA...` key id (20 characters).
+    pub access_key_id: String,
+    /// 40-character secret.
+    pub secret_access_key: String,
+    /// Opaque, variable-size session token.
+    pub session_token: String,
+    /// When the credentials stop working.
+    pub expiration: OffsetDateTime,
+}
+
+/// The assumed-role principal of a role session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumedRoleUser {
+    /// `AROA...:{RoleSessionName}`.
+    pub assumed_role_id: String,
+    /// `arn:aws:sts::{account}:assumed-role/{role}/{session}`.
+    pub arn: String,
+}
+
+/// The federated-user principal of a GetFederationToken session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FederatedUser {
+    /// `{account}:{Name}`.
+    pub federated_user_id: String,
+    /// `arn:aws:sts::{account}:federated-user/{Name}`.
+    pub arn: String,
+}
+
+/// Output of `AssumeRole`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct AssumeRoleResponse {
+    pub credentials: Option<Credentials>,
+    pub assumed_role_user: Option<AssumedRoleUser>,
+    /// Deprecated since 2026-06-17 in favour of `session_token_utilization`.
+    pub packed_policy_size: Option<i32>,
+    pub source_identity: Option<String>,
+    pub session_token_utilization: Option<i32>,
+    pub session_token_size: Option<i32>,
+}
+
+/// Output of `AssumeRoleWithSAML`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct AssumeRoleWithSamlResponse {
+    pub credentials: Option<Credentials>,
+    pub assumed_role_user: Option<AssumedRoleUser>,
+    pub packed_policy_size: Option<i32>,
+    pub subject: Option<String>,
+    /// NameID format with the `urn:oasis:names:tc:SAML:2.0:nameid-format:` prefix dropped.
+    pub subject_type: Option<String>,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    /// Base64(SHA1(Issuer + AccountId + "/" + ProviderName)).
+    pub name_qualifier: Option<String>,
+    pub source_identity: Option<String>,
+    pub session_token_utilization: Option<i32>,
+    pub session_token_size: Option<i32>,
+}
+
+/// Output of `AssumeRoleWithWebIdentity`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct AssumeRoleWithWebIdentityResponse {
+    pub credentials: Option<Credentials>,
+    pub subject_from_web_identity_token: Option<String>,
+    pub assumed_role_user: Option<AssumedRoleUser>,
+    pub packed_policy_size: Option<i32>,
+    pub provider: Option<String>,
+    pub audience: Option<String>,
+    pub source_identity: Option<String>,
+    pub session_token_utilization: Option<i32>,
+    pub session_token_size: Option<i32>,
+}
+
+/// Output of `AssumeRoot`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct AssumeRootResponse {
+    pub credentials: Option<Credentials>,
+    pub source_identity: Option<String>,
+    pub session_token_utilization: Option<i32>,
+    pub session_token_size: Option<i32>,
+}
+
+/// Output of `DecodeAuthorizationMessage`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DecodeAuthorizationMessageResponse {
+    /// The decoded message, a JSON document.
+    pub decoded_message: Option<String>,
+}
+
+/// Output of `GetAccessKeyInfo`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetAccessKeyInfoResponse {
+    /// The 12-digit account id.
+    pub account: Option<String>,
+}
+
+/// Output of `GetCallerIdentity`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct GetCallerIdentityResponse {
+    pub user_id: Option<String>,
+    pub account: Option<String>,
+    pub arn: Option<String>,
+}
+
+/// Output of `GetDelegatedAccessToken`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct GetDelegatedAccessTokenResponse {
+    pub credentials: Option<Credentials>,
+    pub packed_policy_size: Option<i32>,
+    pub assumed_principal: Option<String>,
+}
+
+/// Output of `GetFederationToken`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct GetFederationTokenResponse {
+    pub credentials: Option<Credentials>,
+    pub federated_user: Option<FederatedUser>,
+    pub packed_policy_size: Option<i32>,
+    pub session_token_utilization: Option<i32>,
+    pub session_token_size: Option<i32>,
+}
+
+/// Output of `GetSessionToken`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct GetSessionTokenResponse {
+    pub credentials: Option<Credentials>,
+    pub session_token_utilization: Option<i32>,
+    pub session_token_size: Option<i32>,
+}
+
+/// Output of `GetWebIdentityToken`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct GetWebIdentityTokenResponse {
+    pub web_identity_token: Option<String>,
+    pub expiration: Option<OffsetDateTime>,
+}
+
+/// A response of any operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Response {
+    AssumeRole(AssumeRoleResponse),
+    AssumeRoleWithSaml(AssumeRoleWithSamlResponse),
+    AssumeRoleWithWebIdentity(AssumeRoleWithWebIdentityResponse),
+    AssumeRoot(AssumeRootResponse),
+    DecodeAuthorizationMessage(DecodeAuthorizationMessageResponse),
+    GetAccessKeyInfo(GetAccessKeyInfoResponse),
+    GetCallerIdentity(GetCallerIdentityResponse),
+    GetDelegatedAccessToken(GetDelegatedAccessTokenResponse),
+    GetFederationToken(GetFederationTokenResponse),
+    GetSessionToken(GetSessionTokenResponse),
+    GetWebIdentityToken(GetWebIdentityTokenResponse),
+}
+
+impl Response {
+    /// The operation this response answers.
+    pub fn operation(&self) -> crate::Operation {
+        use crate::Operation as O;
+        match self {
+            Response::AssumeRole(_) => O::AssumeRole,
+            Response::AssumeRoleWithSaml(_) => O::AssumeRoleWithSAML,
+            Response::AssumeRoleWithWebIdentity(_) => O::AssumeRoleWithWebIdentity,
+            Response::AssumeRoot(_) => O::AssumeRoot,
+            Response::DecodeAuthorizationMessage(_) => O::DecodeAuthorizationMessage,
+            Response::GetAccessKeyInfo(_) => O::GetAccessKeyInfo,
+            Response::GetCallerIdentity(_) => O::GetCallerIdentity,
+            Response::GetDelegatedAccessToken(_) => O::GetDelegatedAccessToken,
+            Response::GetFederationToken(_) => O::GetFederationToken,
+            Response::GetSessionToken(_) => O::GetSessionToken,
+            Response::GetWebIdentityToken(_) => O::GetWebIdentityToken,
+        }
+    }
+
+    /// The credentials the response carries, if any.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        match self {
+            Response::AssumeRole(r) => r.credentials.as_ref(),
+            Response::AssumeRoleWithSaml(r) => r.credentials.as_ref(),
+            Response::AssumeRoleWithWebIdentity(r) => r.credentials.as_ref(),
+            Response::AssumeRoot(r) => r.credentials.as_ref(),
+            Response::GetDelegatedAccessToken(r) => r.credentials.as_ref(),
+            Response::GetFederationToken(r) => r.credentials.as_ref(),
+            Response::GetSessionToken(r) => r.credentials.as_ref(),
+            _ => None,
+        }
+    }
+}

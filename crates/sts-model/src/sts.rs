@@ -1,0 +1,241 @@
+//! The reference model: `Sts::call(now, caller, request)`.
+//!
+//! Pure and synchronous: no I/O, no system clock (`now` is a parameter), no threads. All randomness
+//! comes from the seeded [`Generator`], so the same world, seed, clock and calls give byte-identical
+//! answers.
+
+use std::collections::HashMap;
+
+use time::OffsetDateTime;
+
+use crate::ids::Generator;
+use crate::world::{KeyOwner, World};
+use crate::{Credentials, ErrorCode, Operation, Principal, Request, Response, Session, SessionKind, StsError, ops};
+
+/// Who signed a request, as the SigV4 layer found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// No credentials (only AssumeRoleWithSAML and AssumeRoleWithWebIdentity accept this).
+    Anonymous,
+    /// Signed with this access key, and the `X-Amz-Security-Token` if one was sent.
+    Credentials {
+        /// `AKIA...` or `ASIA...`.
+        access_key_id: String,
+        /// Required with temporary keys, refused with long-term keys.
+        session_token: Option<String>,
+    },
+}
+
+impl Caller {
+    /// A caller using long-term credentials.
+    pub fn access_key(access_key_id: impl Into<String>) -> Self {
+        Caller::Credentials { access_key_id: access_key_id.into(), session_token: None }
+    }
+
+    /// A caller using the credentials of a response.
+    pub fn from_credentials(credentials: &Credentials) -> Self {
+        Caller::Credentials {
+            access_key_id: credentials.access_key_id.clone(),
+            session_token: Some(credentials.session_token.clone()),
+        }
+    }
+}
+
+/// Where the model answers: the partition and the endpoint (global or regional).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StsConfig {
+    /// `aws` unless told otherwise.
+    pub partition: String,
+    /// `None` for the global endpoint `sts.amazonaws.com`, else the region of `sts.{region}.amazonaws.com`.
+    pub region: Option<String>,
+}
+
+impl Default for StsConfig {
+    fn default() -> Self {
+        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()) }
+    }
+}
+
+/// The authenticated caller of one call, resolved against the world and the sessions.
+#[derive(Debug, Clone)]
+pub(crate) struct CallerContext {
+    pub principal: Principal,
+    /// The session whose credentials signed the call; `None` for long-term keys.
+    pub session: Option<Session>,
+}
+
+impl CallerContext {
+    pub fn is_root(&self) -> bool {
+        matches!(self.principal, Principal::Root { .. })
+    }
+}
+
+/// The stateful reference model of STS.
+///
+/// ```
+/// use sts_model::{Caller, Request, Response, Sts, world::{User, World}};
+/// use sts_model::request::GetSessionTokenRequest;
+/// use time::macros::datetime;
+///
+/// let mut world = World::default();
+/// let alice = world.add_user("123456789012", User::new("alice")).access_keys[0].access_key_id.clone();
+/// let mut sts = Sts::new(world, 42);
+/// let now = datetime!(2024-01-01 00:00 UTC);
+/// let Ok(Response::GetSessionToken(r)) =
+///     sts.call(now, &Caller::access_key(&alice), Request::GetSessionToken(GetSessionTokenRequest::default()))
+/// else { panic!() };
+/// let creds = r.credentials.unwrap();
+/// assert!(creds.access_key_id.starts_with("ASIA"));
+/// assert_eq!(creds.expiration, now + time::Duration::hours(12));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sts {
+    pub(crate) world: World,
+    pub(crate) config: StsConfig,
+    pub(crate) generator: Generator,
+    pub(crate) sessions: HashMap<String, Session>,
+    pub(crate) authorization_messages: HashMap<String, String>,
+}
+
+impl Sts {
+    /// A model over `world`, with every random value drawn from `seed`.
+    pub fn new(world: World, seed: u64) -> Self {
+        Sts::with_config(world, seed, StsConfig::default())
+    }
+
+    /// A model with an explicit partition and endpoint.
+    pub fn with_config(world: World, seed: u64, config: StsConfig) -> Self {
+        Sts { world, config, generator: Generator::new(seed), sessions: HashMap::new(), authorization_messages: HashMap::new() }
+    }
+
+    /// The world.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The world, to change at run time.
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &StsConfig {
+        &self.config
+    }
+
+    /// A session by its access key id.
+    pub fn session(&self, access_key_id: &str) -> Option<&Session> {
+        self.sessions.get(access_key_id)
+    }
+
+    /// The secret of any known key, long-term or temporary (for signature verification).
+    pub fn secret_for(&self, access_key_id: &str) -> Option<&str> {
+        if let Some((_, secret)) = self.world.long_term_key(access_key_id) {
+            return Some(secret);
+        }
+        self.sessions.get(access_key_id).map(|s| s.credentials.secret_access_key.as_str())
+    }
+
+    /// A fresh request id (for the response envelope).
+    pub fn request_id(&mut self) -> String {
+        self.generator.request_id()
+    }
+
+    /// Stores `decoded` (a JSON document) and returns the opaque text an `AccessDenied` answer would
+    /// carry; DecodeAuthorizationMessage turns it back.
+    pub fn encode_authorization_message(&mut self, decoded: &str) -> String {
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.generator.bytes(96));
+        self.authorization_messages.insert(encoded.clone(), decoded.to_owned());
+        encoded
+    }
+
+    /// Answers one call.
+    pub fn call(&mut self, now: OffsetDateTime, caller: &Caller, request: Request) -> Result<Response, StsError> {
+        let operation = request.operation();
+        let context = self.authenticate(now, caller, operation)?;
+        if let Some(context) = &context {
+            check_caller_type(context, operation, &self.config.partition)?;
+        }
+        match (request, context) {
+            (Request::AssumeRoleWithSaml(r), _) => ops::assume_role_with_saml::call(self, now, r).map(Response::AssumeRoleWithSaml),
+            (Request::AssumeRoleWithWebIdentity(r), _) => {
+                ops::assume_role_with_web_identity::call(self, now, r).map(Response::AssumeRoleWithWebIdentity)
+            }
+            (_, None) => Err(StsError::missing_authentication_token()),
+            (Request::AssumeRole(r), Some(c)) => ops::assume_role::call(self, now, &c, r).map(Response::AssumeRole),
+            (Request::AssumeRoot(r), Some(c)) => ops::assume_root::call(self, now, &c, r).map(Response::AssumeRoot),
+            (Request::DecodeAuthorizationMessage(r), Some(c)) => {
+                ops::decode_authorization_message::call(self, &c, r).map(Response::DecodeAuthorizationMessage)
+            }
+            (Request::GetAccessKeyInfo(r), Some(_)) => ops::get_access_key_info::call(self, r).map(Response::GetAccessKeyInfo),
+            (Request::GetCallerIdentity, Some(c)) => Ok(Response::GetCallerIdentity(ops::get_caller_identity::call(self, &c))),
+            (Request::GetDelegatedAccessToken(r), Some(c)) => {
+                ops::get_delegated_access_token::call(self, &c, r).map(Response::GetDelegatedAccessToken)
+            }
+            (Request::GetFederationToken(r), Some(c)) => {
+                ops::get_federation_token::call(self, now, &c, r).map(Response::GetFederationToken)
+            }
+            (Request::GetSessionToken(r), Some(c)) => ops::get_session_token::call(self, now, &c, r).map(Response::GetSessionToken),
+            (Request::GetWebIdentityToken(r), Some(c)) => {
+                ops::get_web_identity_token::call(self, now, &c, r).map(Response::GetWebIdentityToken)
+            }
+        }
+    }
+
+    /// Resolves the signing key to a principal. Unsigned operations ignore credentials.
+    fn authenticate(&self, now: OffsetDateTime, caller: &Caller, operation: Operation) -> Result<Option<CallerContext>, StsError> {
+        if operation.is_unsigned() {
+            return Ok(None);
+        }
+        let Caller::Credentials { access_key_id, session_token } = caller else {
+            return Err(StsError::missing_authentication_token());
+        };
+        if let Some((owner, _)) = self.world.long_term_key(access_key_id) {
+            // A long-term key signed with a session token: the token belongs to no session of this key.
+            if session_token.is_some() {
+                return Err(StsError::invalid_client_token_id());
+            }
+            let principal = match owner {
+                KeyOwner::Root { account } => Principal::Root { account: account.clone() },
+                KeyOwner::User { account, name } => {
+                    let user = self.world.user(account, name).ok_or_else(StsError::invalid_client_token_id)?;
+                    Principal::User {
+                        account: account.clone(),
+                        name: user.name.clone(),
+                        path: user.path.clone(),
+                        user_id: user.user_id.clone(),
+                    }
+                }
+            };
+            return Ok(Some(CallerContext { principal, session: None }));
+        }
+        let session = self.sessions.get(access_key_id).ok_or_else(StsError::invalid_client_token_id)?;
+        if session_token.as_deref() != Some(session.credentials.session_token.as_str()) {
+            return Err(StsError::invalid_client_token_id());
+        }
+        if session.is_expired(now) {
+            return Err(StsError::expired_token());
+        }
+        Ok(Some(CallerContext { principal: session.principal.clone(), session: Some(session.clone()) }))
+    }
+}
+
+/// The AWS comparison table of what temporary credentials may call.
+fn check_caller_type(context: &CallerContext, operation: Operation, partition: &str) -> Result<(), StsError> {
+    let Some(session) = &context.session else { return Ok(()) };
+    if matches!(operation, Operation::GetSessionToken | Operation::GetFederationToken) {
+        return Err(StsError::new(ErrorCode::AccessDenied, format!("Cannot call {operation} with session credentials")));
+    }
+    let allowed = match session.kind {
+        SessionKind::GetFederationToken => matches!(operation, Operation::GetCallerIdentity),
+        SessionKind::GetSessionToken => matches!(operation, Operation::GetCallerIdentity | Operation::AssumeRole),
+        _ => true,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        let arn = context.principal.arn(partition);
+        Err(StsError::new(ErrorCode::AccessDenied, format!("User: {arn} is not authorized to perform: sts:{operation}")))
+    }
+}
