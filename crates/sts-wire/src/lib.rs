@@ -1,14 +1,12 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! # sts-wire: the awsQuery wire format of STS
+//!
+//! Requests in (form bodies and query strings, decoded into `sts_model` requests and checked against
+//! every bound and pattern of the service model), answers out (the exact XML envelopes of STS), and
+//! both directions again for clients: requests encoded as botocore sends them, answers decoded.
+//! It decides nothing about STS semantics: that is `sts-model`'s job.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#![warn(missing_docs)]
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod constraints;
+pub mod query;
+pub mod xml;
