@@ -15,6 +15,8 @@ use sts_model::Operation;
 pub struct Pattern {
     /// The pattern as the model writes it, which AWS quotes in `ValidationError` messages.
     pub model: &'static str,
+    /// The Rust (regex crate) form of the same class, with ASCII word classes and the intended ranges.
+    pub rust: &'static str,
     regex: &'static LazyLock<Regex>,
 }
 
@@ -37,7 +39,7 @@ macro_rules! pattern {
         /// Model pattern `
         #[doc = $model]
         /// `.
-        pub static $name: Pattern = Pattern { model: $model, regex: &$re };
+        pub static $name: Pattern = Pattern { model: $model, rust: $rust, regex: &$re };
     };
 }
 
