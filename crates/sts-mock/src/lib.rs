@@ -1,14 +1,8 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! # sts-mock: the STS mock
+//!
+//! The served form of the reference model. This first slice is the in-process pipeline every server
+//! front end shares (query parameters in, XML answer out); the wiremock-backed `MockSts` builds on it.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#![warn(missing_docs)]
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod in_process;

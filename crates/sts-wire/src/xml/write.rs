@@ -1,7 +1,7 @@
 //! Writing the XML envelopes: two-space indentation, one element per line, values without
 //! surrounding whitespace, as real STS answers.
 
-use quick_xml::escape::escape;
+use quick_xml::escape::partial_escape;
 
 /// A node of a response body.
 pub(crate) enum Node {
@@ -24,7 +24,8 @@ pub(crate) fn write(out: &mut String, node: &Node, depth: usize) {
             out.push('<');
             out.push_str(name);
             out.push('>');
-            out.push_str(&escape(value.as_str()));
+            // `<`, `>` and `&` only: quotes need no escaping in text content, and JSON values (DecodedMessage) stay readable.
+            out.push_str(&partial_escape(value.as_str()));
             out.push_str("</");
             out.push_str(name);
             out.push_str(">\n");
