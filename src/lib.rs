@@ -12,3 +12,8 @@ pub use sts_conformance as conformance;
 pub use sts_mock as mock;
 pub use sts_model as model;
 pub use sts_wire as wire;
+
+/// The README's Rust examples, compiled and run as doctests so the README stays true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -11,11 +11,11 @@ use sts_harness::mock::in_process::answer;
 use sts_harness::model::time::{Duration, OffsetDateTime};
 use sts_harness::model::world::{Role, User, World};
 use sts_harness::model::{Caller, Request, Response, Sts};
-use sts_harness::wire::xml::{self, Answer, parse_timestamp};
 use sts_harness::wire::query::parse_form;
+use sts_harness::wire::xml::{self, Answer, parse_timestamp};
 
 const ACCOUNT: &str = "123456789012";
-const SEED: u64 = 2011_06_15;
+const SEED: u64 = 20110615;
 
 /// The world every example runs in: Alice (an IAM user with the documented MFA serials), and the
 /// roles the examples name.
@@ -59,12 +59,7 @@ fn run(sts: &mut Sts, now: OffsetDateTime, caller: &Caller, params: &[(String, S
         Some(r) => format!("{r:#?}"),
         None => "(not decoded)".to_string(),
     };
-    format!(
-        "caller: {caller_text}\nnow: {}\nrequest: {request}\nstatus: {}\n\n{}",
-        xml::format_timestamp(now),
-        out.status,
-        out.body
-    )
+    format!("caller: {caller_text}\nnow: {}\nrequest: {request}\nstatus: {}\n\n{}", xml::format_timestamp(now), out.status, out.body)
 }
 
 /// Parses a documented answer, re-encodes it, and checks the re-encoding reads back the same.
@@ -74,7 +69,7 @@ fn reencode(documented: &str) -> String {
     };
     let again = xml::encode_response(&envelope.response, envelope.request_id.as_deref().unwrap_or_default());
     let Answer::Success(back) = xml::decode(&again).expect("re-encoded XML parses") else { panic!("not a success") };
-    assert_eq!(back, envelope, "re-encoding must not change the documented values");
+    assert_eq!(*back, *envelope, "re-encoding must not change the documented values");
     again
 }
 
@@ -253,7 +248,9 @@ fn service_reference_examples() {
         let mut params = vec![("Action".to_string(), operation.to_string()), ("Version".to_string(), "2011-06-15".to_string())];
         flatten("", &example["input"], &mut params);
         let now = match example["output"]["Credentials"]["Expiration"].as_str() {
-            Some(e) => parse_timestamp("Expiration", e).unwrap() - duration_of(&params, if operation.starts_with("Assume") { 3600 } else { 43200 }),
+            Some(e) => {
+                parse_timestamp("Expiration", e).unwrap() - duration_of(&params, if operation.starts_with("Assume") { 3600 } else { 43200 })
+            }
             None => parse_timestamp("Expiration", "2016-11-30T19:00:00Z").unwrap(),
         };
         let mut sts = Sts::new(world(), SEED);

@@ -1,7 +1,7 @@
 //! One call through the whole stack without HTTP: decode, answer with the model, encode.
 
 use sts_model::time::OffsetDateTime;
-use sts_model::{Caller, Request, Response, StsError, Sts};
+use sts_model::{Caller, Request, Response, Sts, StsError};
 use sts_wire::{query, xml};
 
 /// What the mock answers to one request.
@@ -23,13 +23,13 @@ pub struct Answer {
 ///
 /// ```
 /// use sts_mock::in_process::answer;
-/// use sts_model::{Caller, Sts, world::{User, World}, time::macros::datetime};
+/// use sts_model::{Caller, Sts, world::{User, World}, time::OffsetDateTime};
 ///
 /// let mut world = World::default();
 /// let key = world.add_user("123456789012", User::new("alice")).access_keys[0].access_key_id.clone();
 /// let mut sts = Sts::new(world, 1);
 /// let params = sts_wire::query::parse_form(b"Action=GetCallerIdentity&Version=2011-06-15").unwrap();
-/// let out = answer(&mut sts, datetime!(2024-01-01 0:00 UTC), &Caller::access_key(key), &params);
+/// let out = answer(&mut sts, OffsetDateTime::UNIX_EPOCH, &Caller::access_key(key), &params);
 /// assert_eq!(out.status, 200);
 /// assert!(out.body.contains("<Arn>arn:aws:iam::123456789012:user/alice</Arn>"));
 /// ```

@@ -89,11 +89,7 @@ pub fn derived_id(prefix: &str, account: &str, kind: &str, name: &str) -> String
     entropy.copy_from_slice(&digest[..5]);
     let id = encode_account_id(prefix, account_num, entropy);
     // Unique ids (AIDA..., AROA...) are 21 characters: one more base32 character from the digest.
-    if prefix.len() == 4 && kind != "access-key" {
-        format!("{id}{}", BASE32[(digest[5] & 31) as usize] as char)
-    } else {
-        id
-    }
+    if prefix.len() == 4 && kind != "access-key" { format!("{id}{}", BASE32[(digest[5] & 31) as usize] as char) } else { id }
 }
 
 /// A deterministic 40-character secret derived from a key id (for world files that omit secrets).

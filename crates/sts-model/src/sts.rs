@@ -34,10 +34,7 @@ impl Caller {
 
     /// A caller using the credentials of a response.
     pub fn from_credentials(credentials: &Credentials) -> Self {
-        Caller::Credentials {
-            access_key_id: credentials.access_key_id.clone(),
-            session_token: Some(credentials.session_token.clone()),
-        }
+        Caller::Credentials { access_key_id: credentials.access_key_id.clone(), session_token: Some(credentials.session_token.clone()) }
     }
 }
 

@@ -43,8 +43,12 @@ macro_rules! pattern {
     };
 }
 
-pattern!(ARN_PATTERN, ARN_RE, r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+",
-    r"[\x{09}\x{0A}\x{0D}\x{20}-\x{7E}\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]+");
+pattern!(
+    ARN_PATTERN,
+    ARN_RE,
+    r"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+",
+    r"[\x{09}\x{0A}\x{0D}\x{20}-\x{7E}\x{85}\x{A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}]+"
+);
 pattern!(SESSION_NAME_PATTERN, SESSION_NAME_RE, r"[\w+=,.@-]*", r"[A-Za-z0-9_+=,.@-]*");
 pattern!(EXTERNAL_ID_PATTERN, EXTERNAL_ID_RE, r"[\w+=,.@:\/-]*", r"[A-Za-z0-9_+=,.@:/-]*");
 pattern!(SERIAL_NUMBER_PATTERN, SERIAL_NUMBER_RE, r"[\w+=/:,.@-]*", r"[A-Za-z0-9_+=/:,.@-]*");
@@ -150,69 +154,69 @@ static PROVIDED_CONTEXTS: Shape = Shape::List { min: Some(1), max: Some(5), memb
 static AUDIENCE_LIST: Shape = Shape::List { min: Some(1), max: Some(10), member: &AUDIENCE_STRING };
 
 static ASSUME_ROLE: &[Member] = &[
-            m("RoleArn", true, &ARN),
-            m("RoleSessionName", true, &ROLE_SESSION_NAME),
-            m("PolicyArns", false, &POLICY_DESCRIPTOR_LIST),
-            m("Policy", false, &UNRESTRICTED_SESSION_POLICY),
-            m("DurationSeconds", false, &ROLE_DURATION),
-            m("Tags", false, &TAG_LIST),
-            m("TransitiveTagKeys", false, &TAG_KEY_LIST),
-            m("ExternalId", false, &EXTERNAL_ID),
-            m("SerialNumber", false, &SERIAL_NUMBER),
-            m("TokenCode", false, &TOKEN_CODE),
-            m("SourceIdentity", false, &SOURCE_IDENTITY),
-            m("ProvidedContexts", false, &PROVIDED_CONTEXTS),
-            m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
-        ];
+    m("RoleArn", true, &ARN),
+    m("RoleSessionName", true, &ROLE_SESSION_NAME),
+    m("PolicyArns", false, &POLICY_DESCRIPTOR_LIST),
+    m("Policy", false, &UNRESTRICTED_SESSION_POLICY),
+    m("DurationSeconds", false, &ROLE_DURATION),
+    m("Tags", false, &TAG_LIST),
+    m("TransitiveTagKeys", false, &TAG_KEY_LIST),
+    m("ExternalId", false, &EXTERNAL_ID),
+    m("SerialNumber", false, &SERIAL_NUMBER),
+    m("TokenCode", false, &TOKEN_CODE),
+    m("SourceIdentity", false, &SOURCE_IDENTITY),
+    m("ProvidedContexts", false, &PROVIDED_CONTEXTS),
+    m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
+];
 static ASSUME_ROLE_WITH_SAML: &[Member] = &[
-            m("RoleArn", true, &ARN),
-            m("PrincipalArn", true, &ARN),
-            sensitive("SAMLAssertion", true, &SAML_ASSERTION),
-            m("PolicyArns", false, &POLICY_DESCRIPTOR_LIST),
-            m("Policy", false, &SESSION_POLICY),
-            m("DurationSeconds", false, &ROLE_DURATION),
-            m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
-        ];
+    m("RoleArn", true, &ARN),
+    m("PrincipalArn", true, &ARN),
+    sensitive("SAMLAssertion", true, &SAML_ASSERTION),
+    m("PolicyArns", false, &POLICY_DESCRIPTOR_LIST),
+    m("Policy", false, &SESSION_POLICY),
+    m("DurationSeconds", false, &ROLE_DURATION),
+    m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
+];
 static ASSUME_ROLE_WITH_WEB_IDENTITY: &[Member] = &[
-            m("RoleArn", true, &ARN),
-            m("RoleSessionName", true, &ROLE_SESSION_NAME),
-            sensitive("WebIdentityToken", true, &CLIENT_TOKEN),
-            m("ProviderId", false, &URL),
-            m("PolicyArns", false, &POLICY_DESCRIPTOR_LIST),
-            m("Policy", false, &SESSION_POLICY),
-            m("DurationSeconds", false, &ROLE_DURATION),
-            m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
-        ];
+    m("RoleArn", true, &ARN),
+    m("RoleSessionName", true, &ROLE_SESSION_NAME),
+    sensitive("WebIdentityToken", true, &CLIENT_TOKEN),
+    m("ProviderId", false, &URL),
+    m("PolicyArns", false, &POLICY_DESCRIPTOR_LIST),
+    m("Policy", false, &SESSION_POLICY),
+    m("DurationSeconds", false, &ROLE_DURATION),
+    m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
+];
 static ASSUME_ROOT: &[Member] = &[
-            m("TargetPrincipal", true, &TARGET_PRINCIPAL),
-            m("TaskPolicyArn", true, &POLICY_DESCRIPTOR),
-            m("DurationSeconds", false, &ROOT_DURATION),
-            m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
-        ];
+    m("TargetPrincipal", true, &TARGET_PRINCIPAL),
+    m("TaskPolicyArn", true, &POLICY_DESCRIPTOR),
+    m("DurationSeconds", false, &ROOT_DURATION),
+    m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
+];
 static DECODE_AUTHORIZATION_MESSAGE: &[Member] = &[m("EncodedMessage", true, &ENCODED_MESSAGE)];
 static GET_ACCESS_KEY_INFO: &[Member] = &[m("AccessKeyId", true, &ACCESS_KEY_ID)];
 static GET_CALLER_IDENTITY: &[Member] = &[];
 static GET_DELEGATED_ACCESS_TOKEN: &[Member] = &[sensitive("TradeInToken", true, &TRADE_IN_TOKEN)];
 static GET_FEDERATION_TOKEN: &[Member] = &[
-            m("Name", true, &USER_NAME),
-            m("Policy", false, &SESSION_POLICY),
-            m("PolicyArns", false, &POLICY_DESCRIPTOR_LIST),
-            m("DurationSeconds", false, &DURATION),
-            m("Tags", false, &TAG_LIST),
-            m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
-        ];
+    m("Name", true, &USER_NAME),
+    m("Policy", false, &SESSION_POLICY),
+    m("PolicyArns", false, &POLICY_DESCRIPTOR_LIST),
+    m("DurationSeconds", false, &DURATION),
+    m("Tags", false, &TAG_LIST),
+    m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
+];
 static GET_SESSION_TOKEN: &[Member] = &[
-            m("DurationSeconds", false, &DURATION),
-            m("SerialNumber", false, &SERIAL_NUMBER),
-            m("TokenCode", false, &TOKEN_CODE),
-            m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
-        ];
+    m("DurationSeconds", false, &DURATION),
+    m("SerialNumber", false, &SERIAL_NUMBER),
+    m("TokenCode", false, &TOKEN_CODE),
+    m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
+];
 static GET_WEB_IDENTITY_TOKEN: &[Member] = &[
-            m("Audience", true, &AUDIENCE_LIST),
-            m("DurationSeconds", false, &WEB_IDENTITY_TOKEN_DURATION),
-            m("SigningAlgorithm", true, &JWT_ALGORITHM),
-            m("Tags", false, &TAG_LIST),
-        ];
+    m("Audience", true, &AUDIENCE_LIST),
+    m("DurationSeconds", false, &WEB_IDENTITY_TOKEN_DURATION),
+    m("SigningAlgorithm", true, &JWT_ALGORITHM),
+    m("Tags", false, &TAG_LIST),
+];
 
 /// The input members of each operation, in model order.
 pub fn input_members(operation: Operation) -> &'static [Member] {

@@ -188,7 +188,14 @@ fn every_bound_of_the_model_is_enforced_at_both_edges() {
                     (None, Err(e)) => panic!("{} {}: expected success, got {e}", op["name"], probe.description),
                     (Some(fragment), Err(e)) => {
                         assert_eq!(e.code, ErrorCode::ValidationError, "{} {}", op["name"], probe.description);
-                        assert!(e.message.contains(fragment.as_str()), "{} {}: {:?} lacks {:?}", op["name"], probe.description, e.message, fragment);
+                        assert!(
+                            e.message.contains(fragment.as_str()),
+                            "{} {}: {:?} lacks {:?}",
+                            op["name"],
+                            probe.description,
+                            e.message,
+                            fragment
+                        );
                     }
                     (Some(_), Ok(r)) => panic!("{} {}: expected rejection, decoded {r:?}", op["name"], probe.description),
                 }
@@ -210,7 +217,10 @@ fn a_missing_required_member_is_not_null_in_awss_words() {
             assert_eq!(err.code, ErrorCode::ValidationError);
             assert_eq!(
                 err.message,
-                format!("1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null", lower_camel(name))
+                format!(
+                    "1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null",
+                    lower_camel(name)
+                )
             );
         }
     }

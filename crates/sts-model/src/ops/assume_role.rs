@@ -13,7 +13,12 @@ const DEFAULT_DURATION: i64 = 3600;
 /// Role chaining caps sessions at one hour.
 const CHAINING_MAX: i64 = 3600;
 
-pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, caller: &CallerContext, req: AssumeRoleRequest) -> Result<AssumeRoleResponse, StsError> {
+pub(crate) fn call(
+    sts: &mut Sts,
+    now: OffsetDateTime,
+    caller: &CallerContext,
+    req: AssumeRoleRequest,
+) -> Result<AssumeRoleResponse, StsError> {
     let partition = sts.config.partition.clone();
     let caller_arn = caller.principal.arn(&partition);
     if caller.is_root() {

@@ -15,7 +15,11 @@ fn invalid(message: impl Into<String>) -> StsError {
     StsError::new(ErrorCode::InvalidIdentityToken, message)
 }
 
-pub(crate) fn call(_sts: &mut Sts, _now: OffsetDateTime, req: AssumeRoleWithWebIdentityRequest) -> Result<AssumeRoleWithWebIdentityResponse, StsError> {
+pub(crate) fn call(
+    _sts: &mut Sts,
+    _now: OffsetDateTime,
+    req: AssumeRoleWithWebIdentityRequest,
+) -> Result<AssumeRoleWithWebIdentityResponse, StsError> {
     Arn::parse(&req.role_arn)?;
     if let Some(provider) = &req.provider_id {
         // OAuth 2.0 providers validate opaque access tokens on their side; the mock has no such provider.

@@ -18,11 +18,19 @@ pub(crate) const TASK_POLICIES: &[&str] = &[
 ];
 const DEFAULT_DURATION: i64 = 900;
 
-pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, caller: &CallerContext, req: AssumeRootRequest) -> Result<AssumeRootResponse, StsError> {
+pub(crate) fn call(
+    sts: &mut Sts,
+    now: OffsetDateTime,
+    caller: &CallerContext,
+    req: AssumeRootRequest,
+) -> Result<AssumeRootResponse, StsError> {
     let partition = sts.config.partition.clone();
     if sts.config.region.is_none() {
         // Not offered on the global endpoint; wording inferred.
-        return Err(StsError::new(ErrorCode::InvalidAction, "AssumeRoot is not supported on the global endpoint. Use a regional endpoint."));
+        return Err(StsError::new(
+            ErrorCode::InvalidAction,
+            "AssumeRoot is not supported on the global endpoint. Use a regional endpoint.",
+        ));
     }
     if caller.is_root() {
         return Err(StsError::not_authorized(&caller.principal.arn(&partition), "AssumeRoot", &req.target_principal));

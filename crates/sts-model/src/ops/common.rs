@@ -41,11 +41,7 @@ impl Packed {
 }
 
 /// Validates the inline and managed session policies and returns their packed cost.
-pub(crate) fn session_policies(
-    sts: &Sts,
-    policy: Option<&str>,
-    policy_arns: Option<&[PolicyDescriptor]>,
-) -> Result<Packed, StsError> {
+pub(crate) fn session_policies(sts: &Sts, policy: Option<&str>, policy_arns: Option<&[PolicyDescriptor]>) -> Result<Packed, StsError> {
     let mut packed = Packed::default();
     if let Some(text) = policy {
         let canonical = canonical_policy(text)?;
@@ -78,11 +74,7 @@ fn canonical_policy(text: &str) -> Result<String, StsError> {
 /// Checks session tags against the documented rules and returns their packed cost.
 ///
 /// `inherited_transitive` are the transitive tags of the calling role session, which cannot be re-set.
-pub(crate) fn session_tags(
-    tags: &[Tag],
-    transitive_tag_keys: &[String],
-    inherited_transitive: &[Tag],
-) -> Result<Packed, StsError> {
+pub(crate) fn session_tags(tags: &[Tag], transitive_tag_keys: &[String], inherited_transitive: &[Tag]) -> Result<Packed, StsError> {
     let mut seen: Vec<String> = Vec::with_capacity(tags.len());
     for tag in tags {
         let folded = tag.key.to_lowercase();
@@ -120,9 +112,7 @@ pub(crate) fn session_tags(
 pub(crate) fn mfa_valid(sts: &Sts, principal: &Principal, serial_number: Option<&str>, token_code: Option<&str>) -> bool {
     let (Some(serial), Some(code)) = (serial_number, token_code) else { return false };
     let Principal::User { account, name, .. } = principal else { return false };
-    sts.world
-        .user(account, name)
-        .is_some_and(|u| u.mfa_devices.iter().any(|d| d.serial_number == serial && d.code == code))
+    sts.world.user(account, name).is_some_and(|u| u.mfa_devices.iter().any(|d| d.serial_number == serial && d.code == code))
 }
 
 /// The answer to a wrong MFA code, as observed from STS.
@@ -179,11 +169,7 @@ pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Minted {
         mfa_authenticated: m.mfa_authenticated,
     };
     sts.sessions.insert(access_key_id, session);
-    Minted {
-        credentials,
-        session_token_size: size as i32,
-        session_token_utilization: (size * 100).div_ceil(MAX_SESSION_TOKEN_SIZE) as i32,
-    }
+    Minted { credentials, session_token_size: size as i32, session_token_utilization: (size * 100).div_ceil(MAX_SESSION_TOKEN_SIZE) as i32 }
 }
 
 /// The role a RoleArn names, or the errors STS gives: "is invalid" for bad syntax, AccessDenied for

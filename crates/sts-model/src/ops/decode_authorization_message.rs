@@ -5,7 +5,11 @@ use crate::response::DecodeAuthorizationMessageResponse;
 use crate::sts::CallerContext;
 use crate::{ErrorCode, Sts, StsError};
 
-pub(crate) fn call(sts: &Sts, _caller: &CallerContext, req: DecodeAuthorizationMessageRequest) -> Result<DecodeAuthorizationMessageResponse, StsError> {
+pub(crate) fn call(
+    sts: &Sts,
+    _caller: &CallerContext,
+    req: DecodeAuthorizationMessageRequest,
+) -> Result<DecodeAuthorizationMessageResponse, StsError> {
     match sts.authorization_messages.get(&req.encoded_message) {
         Some(decoded) => Ok(DecodeAuthorizationMessageResponse { decoded_message: Some(decoded.clone()) }),
         // Wording inferred: the model's own code is InvalidAuthorizationMessageException.

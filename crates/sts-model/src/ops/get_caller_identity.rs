@@ -1,8 +1,8 @@
 //! GetCallerIdentity: who signed the call. Works even under an explicit Deny (documented).
 
+use crate::Sts;
 use crate::response::GetCallerIdentityResponse;
 use crate::sts::CallerContext;
-use crate::Sts;
 
 pub(crate) fn call(sts: &Sts, caller: &CallerContext) -> GetCallerIdentityResponse {
     GetCallerIdentityResponse {

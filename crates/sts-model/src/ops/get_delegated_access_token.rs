@@ -9,6 +9,10 @@ use crate::response::GetDelegatedAccessTokenResponse;
 use crate::sts::CallerContext;
 use crate::{ErrorCode, Sts, StsError};
 
-pub(crate) fn call(_sts: &mut Sts, _caller: &CallerContext, _req: GetDelegatedAccessTokenRequest) -> Result<GetDelegatedAccessTokenResponse, StsError> {
+pub(crate) fn call(
+    _sts: &mut Sts,
+    _caller: &CallerContext,
+    _req: GetDelegatedAccessTokenRequest,
+) -> Result<GetDelegatedAccessTokenResponse, StsError> {
     Err(StsError::new(ErrorCode::ExpiredTradeInTokenException, "The trade-in token is expired or not valid."))
 }

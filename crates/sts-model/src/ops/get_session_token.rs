@@ -12,7 +12,12 @@ const USER_DEFAULT: i64 = 43200;
 /// Root sessions are one hour at most; longer requests are silently clamped (documented).
 const ROOT_MAX: i64 = 3600;
 
-pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, caller: &CallerContext, req: GetSessionTokenRequest) -> Result<GetSessionTokenResponse, StsError> {
+pub(crate) fn call(
+    sts: &mut Sts,
+    now: OffsetDateTime,
+    caller: &CallerContext,
+    req: GetSessionTokenRequest,
+) -> Result<GetSessionTokenResponse, StsError> {
     let requested = req.duration_seconds.map(i64::from);
     let duration = if caller.is_root() { requested.unwrap_or(ROOT_MAX).min(ROOT_MAX) } else { requested.unwrap_or(USER_DEFAULT) };
     let mfa_requested = req.serial_number.is_some() || req.token_code.is_some();

@@ -10,9 +10,17 @@ use crate::response::GetWebIdentityTokenResponse;
 use crate::sts::CallerContext;
 use crate::{ErrorCode, Sts, StsError};
 
-pub(crate) fn call(sts: &mut Sts, _now: OffsetDateTime, caller: &CallerContext, _req: GetWebIdentityTokenRequest) -> Result<GetWebIdentityTokenResponse, StsError> {
+pub(crate) fn call(
+    sts: &mut Sts,
+    _now: OffsetDateTime,
+    caller: &CallerContext,
+    _req: GetWebIdentityTokenRequest,
+) -> Result<GetWebIdentityTokenResponse, StsError> {
     if sts.config.region.is_none() {
-        return Err(StsError::new(ErrorCode::InvalidAction, "GetWebIdentityToken is not supported on the global endpoint. Use a regional endpoint."));
+        return Err(StsError::new(
+            ErrorCode::InvalidAction,
+            "GetWebIdentityToken is not supported on the global endpoint. Use a regional endpoint.",
+        ));
     }
     Err(StsError::new(
         ErrorCode::OutboundWebIdentityFederationDisabledException,

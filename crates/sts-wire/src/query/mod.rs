@@ -61,9 +61,9 @@ pub fn decode(params: &[(String, String)]) -> Result<Request, StsError> {
     // A missing or wrong Version makes the operation unknown: AWS query services answer
     // "Could not find operation X for version NO_VERSION_SPECIFIED" / "... for version V".
     let version = version.unwrap_or("NO_VERSION_SPECIFIED");
-    let operation = Operation::from_name(action).filter(|_| version == API_VERSION).ok_or_else(|| {
-        StsError::new(ErrorCode::InvalidAction, format!("Could not find operation {action} for version {version}"))
-    })?;
+    let operation = Operation::from_name(action)
+        .filter(|_| version == API_VERSION)
+        .ok_or_else(|| StsError::new(ErrorCode::InvalidAction, format!("Could not find operation {action} for version {version}")))?;
 
     let members = input_members(operation);
     let mut fields = tree::Fields::new();

@@ -157,8 +157,8 @@ pub struct ErrorEnvelope {
 /// Any STS answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    /// `{Op}Response`.
-    Success(ResponseEnvelope),
+    /// `{Op}Response` (boxed: responses are large, errors small).
+    Success(Box<ResponseEnvelope>),
     /// `ErrorResponse`.
     Error(ErrorEnvelope),
 }
@@ -174,10 +174,8 @@ pub enum Answer {
 pub fn decode(xml: &str) -> Result<Answer, XmlError> {
     let root = parse(xml)?;
     if root.name == "ErrorResponse" || root.name == "Response" {
-        let error = root
-            .child("Error")
-            .or_else(|| root.child("Errors").and_then(|e| e.child("Error")))
-            .ok_or(XmlError::MissingElement("Error"))?;
+        let error =
+            root.child("Error").or_else(|| root.child("Errors").and_then(|e| e.child("Error"))).ok_or(XmlError::MissingElement("Error"))?;
         return Ok(Answer::Error(ErrorEnvelope {
             kind: error.text_of("Type"),
             code: error.text_of("Code").ok_or(XmlError::MissingElement("Code"))?,
@@ -185,12 +183,9 @@ pub fn decode(xml: &str) -> Result<Answer, XmlError> {
             request_id: root.text_of("RequestId").or_else(|| root.text_of("RequestID")),
         }));
     }
-    let operation = root
-        .name
-        .strip_suffix("Response")
-        .and_then(Operation::from_name)
-        .ok_or_else(|| XmlError::UnexpectedRoot(root.name.clone()))?;
+    let operation =
+        root.name.strip_suffix("Response").and_then(Operation::from_name).ok_or_else(|| XmlError::UnexpectedRoot(root.name.clone()))?;
     let response = responses::from_result(operation, root.child(result_name(operation)))?;
     let request_id = root.child("ResponseMetadata").and_then(|m| m.text_of("RequestId"));
-    Ok(Answer::Success(ResponseEnvelope { response, request_id }))
+    Ok(Answer::Success(Box::new(ResponseEnvelope { response, request_id })))
 }

@@ -1,0 +1,285 @@
+//! Input-contract cases generated from the constraint table: for every member of every operation,
+//! each length, value and item-count bound just inside and just outside, a pattern violation, and
+//! each required member missing. Expected answers follow AWS's `ValidationError` grammar.
+
+use sts_model::Operation;
+use sts_wire::constraints::{Member, Shape, input_members};
+
+use crate::case::{Case, Expectation};
+
+/// The feature column these cases report under.
+pub const FEATURE: &str = "input contract";
+
+fn lower_camel(name: &str) -> String {
+    let mut c = name.chars();
+    c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+/// A string of `len` characters accepted by the shape's pattern.
+fn filler(shape: &Shape, len: usize) -> String {
+    let ch = match shape {
+        Shape::String { pattern: Some(p), .. } => ['a', '7'].into_iter().find(|c| p.is_match(&c.to_string())).unwrap_or('a'),
+        _ => 'a',
+    };
+    std::iter::repeat_n(ch, len).collect()
+}
+
+/// A plausible valid value for a top-level required member, so the base request is meaningful.
+fn sample(member: &Member) -> Option<&'static str> {
+    Some(match member.name {
+        "RoleArn" => "arn:aws:iam::123456789012:role/demo",
+        "PrincipalArn" => "arn:aws:iam::123456789012:saml-provider/idp",
+        "TargetPrincipal" => "123456789012",
+        "SigningAlgorithm" => "RS256",
+        "AccessKeyId" => "AKIAIOSFODNN7EXAMPLE",
+        _ => return None,
+    })
+}
+
+/// Valid wire pairs for `shape` at `key`.
+fn valid(shape: &'static Shape, key: &str, out: &mut Vec<(String, String)>) {
+    match shape {
+        Shape::String { min, .. } => out.push((key.into(), filler(shape, min.unwrap_or(1).max(1)))),
+        Shape::Integer { min, .. } => out.push((key.into(), min.unwrap_or(0).to_string())),
+        Shape::List { min, member, .. } => {
+            for i in 1..=min.unwrap_or(1).max(1) {
+                valid(member, &format!("{key}.member.{i}"), out);
+            }
+        }
+        Shape::Structure(fields) => {
+            for f in fields.iter() {
+                valid(f.shape, &format!("{key}.{}", f.name), out);
+            }
+        }
+    }
+}
+
+struct Builder {
+    operation: Operation,
+    cases: Vec<Case>,
+}
+
+impl Builder {
+    fn base(&self, without: &str) -> Vec<(String, String)> {
+        let mut params = vec![("Action".into(), self.operation.name().into()), ("Version".into(), "2011-06-15".into())];
+        for m in input_members(self.operation).iter().filter(|m| m.required && m.name != without) {
+            match sample(m) {
+                Some(v) => params.push((m.name.into(), v.into())),
+                None => valid(m.shape, m.name, &mut params),
+            }
+        }
+        params
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        top: &str,
+        extra: &[(String, String)],
+        own: Vec<(String, String)>,
+        path: &str,
+        slug: String,
+        description: String,
+        rejection: Option<String>,
+    ) {
+        let mut params = self.base(top);
+        params.extend(extra.iter().cloned());
+        params.extend(own);
+        let expect = match rejection {
+            None => Expectation::Admitted { path: path.to_string() },
+            Some(message) => Expectation::Rejected { code: "ValidationError".into(), status: 400, message },
+        };
+        self.cases.push(Case {
+            id: format!("{}/{path}/{slug}", self.operation),
+            operation: self.operation,
+            feature: FEATURE,
+            description,
+            params,
+            expect,
+        });
+    }
+
+    fn member(&mut self, top: &str, shape: &'static Shape, sensitive: bool, key: &str, path: &str, extra: &[(String, String)]) {
+        let value_at = |v: &str| {
+            if sensitive {
+                format!("Value at '{path}' failed to satisfy constraint: ")
+            } else {
+                format!("Value '{v}' at '{path}' failed to satisfy constraint: ")
+            }
+        };
+        match shape {
+            Shape::String { min, max, pattern } => {
+                let edge = |this: &mut Self, len: usize, bound: String, rejected: Option<&str>| {
+                    let v = filler(shape, len);
+                    let rejection = rejected.map(|c| format!("{}Member must have length {c} than or equal to {bound}", value_at(&v)));
+                    let verb = if rejection.is_some() { "is rejected" } else { "is admitted" };
+                    this.push(
+                        top,
+                        extra,
+                        vec![(key.into(), v)],
+                        path,
+                        format!("length-{len}"),
+                        format!("{path} of {len} characters {verb} (bound {bound})"),
+                        rejection,
+                    );
+                };
+                if let Some(min) = *min {
+                    edge(self, min, min.to_string(), None);
+                    if min > 0 {
+                        edge(self, min - 1, min.to_string(), Some("greater"));
+                    }
+                }
+                if let Some(max) = *max {
+                    // When min == max (TokenCode, SigningAlgorithm) the admitted edge is already there.
+                    if *min != Some(max) {
+                        edge(self, max, max.to_string(), None);
+                    }
+                    edge(self, max + 1, max.to_string(), Some("less"));
+                }
+                if let Some(p) = pattern {
+                    let v = format!("{}\u{1}", filler(shape, min.unwrap_or(1).max(1) - 1));
+                    let rejection = Some(format!("{}Member must satisfy regular expression pattern: {}", value_at(&v), p.model));
+                    self.push(
+                        top,
+                        extra,
+                        vec![(key.into(), v)],
+                        path,
+                        "pattern".into(),
+                        format!("{path} with a control character breaks {}", p.model),
+                        rejection,
+                    );
+                }
+            }
+            Shape::Integer { min, max } => {
+                for (bound, step, word) in [(*min, -1, "greater"), (*max, 1, "less")] {
+                    let Some(b) = bound else { continue };
+                    self.push(
+                        top,
+                        extra,
+                        vec![(key.into(), b.to_string())],
+                        path,
+                        format!("value-{b}"),
+                        format!("{path} = {b} is admitted"),
+                        None,
+                    );
+                    let v = (b + step).to_string();
+                    let rejection = Some(format!(
+                        "Value '{v}' at '{path}' failed to satisfy constraint: Member must have value {word} than or equal to {b}"
+                    ));
+                    self.push(
+                        top,
+                        extra,
+                        vec![(key.into(), v.clone())],
+                        path,
+                        format!("value-{v}"),
+                        format!("{path} = {v} is rejected (bound {b})"),
+                        rejection,
+                    );
+                }
+            }
+            Shape::List { min, max, member: item } => {
+                let items = |n: usize| {
+                    let mut v = Vec::new();
+                    if n == 0 {
+                        v.push((key.to_string(), String::new()));
+                    }
+                    for i in 1..=n {
+                        valid(item, &format!("{key}.member.{i}"), &mut v);
+                    }
+                    v
+                };
+                for (bound, step, word) in [(*min, -1i64, "greater"), (*max, 1, "less")] {
+                    let Some(b) = bound else { continue };
+                    self.push(top, extra, items(b), path, format!("items-{b}"), format!("{path} with {b} items is admitted"), None);
+                    let n = b as i64 + step;
+                    if n >= 0 {
+                        let rejection =
+                            Some(format!("at '{path}' failed to satisfy constraint: Member must have length {word} than or equal to {b}"));
+                        self.push(
+                            top,
+                            extra,
+                            items(n as usize),
+                            path,
+                            format!("items-{n}"),
+                            format!("{path} with {n} items is rejected (bound {b})"),
+                            rejection,
+                        );
+                    }
+                }
+                let item_key = format!("{key}.member.1");
+                let item_path = format!("{path}.1.member");
+                match item {
+                    Shape::Structure(fields) => self.structure(top, fields, &item_key, &item_path, extra),
+                    _ => self.member(top, item, sensitive, &item_key, &item_path, extra),
+                }
+            }
+            Shape::Structure(fields) => self.structure(top, fields, key, path, extra),
+        }
+    }
+
+    fn structure(&mut self, top: &str, fields: &'static [Member], key: &str, path: &str, extra: &[(String, String)]) {
+        for field in fields {
+            let mut siblings = extra.to_vec();
+            for other in fields.iter().filter(|f| f.name != field.name) {
+                valid(other.shape, &format!("{key}.{}", other.name), &mut siblings);
+            }
+            self.member(
+                top,
+                field.shape,
+                field.sensitive,
+                &format!("{key}.{}", field.name),
+                &format!("{path}.{}", lower_camel(field.name)),
+                &siblings,
+            );
+        }
+    }
+}
+
+/// Every input-contract case of every operation.
+pub fn cases() -> Vec<Case> {
+    let mut all = Vec::new();
+    for &operation in Operation::ALL {
+        let mut b = Builder { operation, cases: Vec::new() };
+        for member in input_members(operation) {
+            let path = lower_camel(member.name);
+            b.member(member.name, member.shape, member.sensitive, member.name, &path, &[]);
+            if member.required {
+                let params = b.base(member.name);
+                b.cases.push(Case {
+                    id: format!("{operation}/{path}/missing"),
+                    operation,
+                    feature: FEATURE,
+                    description: format!("{path} missing is 'Member must not be null'"),
+                    params,
+                    expect: Expectation::Rejected {
+                        code: "ValidationError".into(),
+                        status: 400,
+                        message: format!("Value null at '{path}' failed to satisfy constraint: Member must not be null"),
+                    },
+                });
+            }
+        }
+        all.extend(b.cases);
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_with_members_has_cases_and_ids_are_unique() {
+        let cases = cases();
+        for &op in Operation::ALL {
+            if !input_members(op).is_empty() {
+                assert!(cases.iter().any(|c| c.operation == op), "{op} has no case");
+            }
+        }
+        let mut ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+        ids.sort_unstable();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len(), "case ids must be unique");
+    }
+}
