@@ -88,6 +88,35 @@ pub fn decode(params: &[(String, String)]) -> Result<Request, StsError> {
     Ok(typed::from_fields(operation, &fields))
 }
 
+/// The parameters of an HTTP request: those of the URL query string, then those of the body when it
+/// is a form (`application/x-www-form-urlencoded`, with or without a `charset`, any case).
+///
+/// A body of another type is not read as parameters, so a JSON body answers `MissingAction` as a
+/// query service does when it finds no parameters. fidelity: inferred.
+///
+/// ```
+/// use sts_wire::query::{http_params, decode};
+/// let params = http_params(
+///     Some("Action=GetCallerIdentity"),
+///     Some("application/x-www-form-urlencoded; charset=utf-8"),
+///     b"Version=2011-06-15",
+/// ).unwrap();
+/// assert!(decode(&params).is_ok());
+/// ```
+pub fn http_params(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Vec<(String, String)>, StsError> {
+    let mut params = match query {
+        Some(q) => parse_form(q.as_bytes())?,
+        None => Vec::new(),
+    };
+    let is_form = content_type
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+    if is_form {
+        params.extend(parse_form(body)?);
+    }
+    Ok(params)
+}
+
 /// Decodes a form body or query string in one step.
 pub fn decode_form(bytes: &[u8]) -> Result<Request, StsError> {
     decode(&parse_form(bytes)?)
