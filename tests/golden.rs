@@ -21,14 +21,13 @@ const SEED: u64 = 20110615;
 /// roles the examples name.
 fn world() -> World {
     let mut world = World::default();
-    world.add_user(
-        ACCOUNT,
-        User::new("Alice").mfa_device("YourMFADeviceSerialNumber", "123456").mfa_device("YourMFASerialNumber", "123456"),
-    );
-    world.add_role(ACCOUNT, Role::new("demo").external_id("123ABC"));
-    world.add_role(ACCOUNT, Role::new("my-role-name"));
-    world.add_role(ACCOUNT, Role::new("TestSaml"));
-    world.add_role(ACCOUNT, Role::new("FederatedWebIdentityRole"));
+    world
+        .add_user(ACCOUNT, User::new("Alice").mfa_device("YourMFADeviceSerialNumber", "123456").mfa_device("YourMFASerialNumber", "123456"))
+        .unwrap();
+    world.add_role(ACCOUNT, Role::new("demo").external_id("123ABC")).unwrap();
+    world.add_role(ACCOUNT, Role::new("my-role-name")).unwrap();
+    world.add_role(ACCOUNT, Role::new("TestSaml")).unwrap();
+    world.add_role(ACCOUNT, Role::new("FederatedWebIdentityRole")).unwrap();
     world
 }
 

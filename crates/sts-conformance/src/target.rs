@@ -59,8 +59,8 @@ impl InProcess {
     /// The built-in world: account 123456789012 with user `alice` (who signs) and role `demo`.
     pub fn new(seed: u64) -> Self {
         let mut world = World::default();
-        let key = world.add_user(ACCOUNT, User::new("alice")).access_keys[0].access_key_id.clone();
-        world.add_role(ACCOUNT, Role::new("demo").max_session_duration(43200));
+        let key = world.add_user(ACCOUNT, User::new("alice")).expect("built-in user is valid").access_keys[0].access_key_id.clone();
+        world.add_role(ACCOUNT, Role::new("demo").max_session_duration(43200)).expect("built-in role is valid");
         InProcess {
             sts: Sts::new(world, seed),
             caller: Caller::access_key(key),

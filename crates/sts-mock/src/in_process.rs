@@ -26,7 +26,7 @@ pub struct Answer {
 /// use sts_model::{Caller, Sts, world::{User, World}, time::OffsetDateTime};
 ///
 /// let mut world = World::default();
-/// let key = world.add_user("123456789012", User::new("alice")).access_keys[0].access_key_id.clone();
+/// let key = world.add_user("123456789012", User::new("alice")).unwrap().access_keys[0].access_key_id.clone();
 /// let mut sts = Sts::new(world, 1);
 /// let params = sts_wire::query::parse_form(b"Action=GetCallerIdentity&Version=2011-06-15").unwrap();
 /// let out = answer(&mut sts, OffsetDateTime::UNIX_EPOCH, &Caller::access_key(key), &params);

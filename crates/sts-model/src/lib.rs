@@ -11,8 +11,8 @@
 //! use time::macros::datetime;
 //!
 //! let mut world = World::default();
-//! let key = world.add_user("123456789012", User::new("alice")).access_keys[0].access_key_id.clone();
-//! world.add_role("123456789012", Role::new("demo"));
+//! let key = world.add_user("123456789012", User::new("alice")).unwrap().access_keys[0].access_key_id.clone();
+//! world.add_role("123456789012", Role::new("demo")).unwrap();
 //! let mut sts = Sts::new(world, 1);
 //! let request = Request::AssumeRole(AssumeRoleRequest {
 //!     role_arn: "arn:aws:iam::123456789012:role/demo".into(),
@@ -35,6 +35,7 @@ pub mod request;
 pub mod response;
 mod session;
 mod sts;
+pub mod web_identity;
 pub mod world;
 
 pub use arn::Arn;

@@ -4,7 +4,7 @@
 //! comes from the seeded [`Generator`], so the same world, seed, clock and calls give byte-identical
 //! answers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use time::OffsetDateTime;
 
@@ -45,11 +45,14 @@ pub struct StsConfig {
     pub partition: String,
     /// `None` for the global endpoint `sts.amazonaws.com`, else the region of `sts.{region}.amazonaws.com`.
     pub region: Option<String>,
+    /// Extra bytes added to every session token, so clients can be tested against tokens over 4096
+    /// bytes (AWS: "we recommend that you make no assumptions about the maximum size").
+    pub session_token_padding: usize,
 }
 
 impl Default for StsConfig {
     fn default() -> Self {
-        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()) }
+        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()), session_token_padding: 0 }
     }
 }
 
@@ -75,7 +78,7 @@ impl CallerContext {
 /// use time::macros::datetime;
 ///
 /// let mut world = World::default();
-/// let alice = world.add_user("123456789012", User::new("alice")).access_keys[0].access_key_id.clone();
+/// let alice = world.add_user("123456789012", User::new("alice")).unwrap().access_keys[0].access_key_id.clone();
 /// let mut sts = Sts::new(world, 42);
 /// let now = datetime!(2024-01-01 00:00 UTC);
 /// let Ok(Response::GetSessionToken(r)) =
@@ -92,7 +95,21 @@ pub struct Sts {
     pub(crate) generator: Generator,
     pub(crate) sessions: HashMap<String, Session>,
     pub(crate) authorization_messages: HashMap<String, String>,
+    /// Encoded messages in the order they were made, to bound memory.
+    pub(crate) authorization_order: VecDeque<String>,
+    pub(crate) trade_in_tokens: HashMap<String, TradeInToken>,
 }
+
+/// A trade-in token for GetDelegatedAccessToken: which role it delegates, until when, used or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TradeInToken {
+    pub role_arn: String,
+    pub expires: OffsetDateTime,
+    pub used: bool,
+}
+
+/// How many encoded authorization messages the model keeps (oldest dropped first).
+const AUTHORIZATION_MESSAGES_KEPT: usize = 1024;
 
 impl Sts {
     /// A model over `world`, with every random value drawn from `seed`.
@@ -102,7 +119,15 @@ impl Sts {
 
     /// A model with an explicit partition and endpoint.
     pub fn with_config(world: World, seed: u64, config: StsConfig) -> Self {
-        Sts { world, config, generator: Generator::new(seed), sessions: HashMap::new(), authorization_messages: HashMap::new() }
+        Sts {
+            world,
+            config,
+            generator: Generator::new(seed),
+            sessions: HashMap::new(),
+            authorization_messages: HashMap::new(),
+            authorization_order: VecDeque::new(),
+            trade_in_tokens: HashMap::new(),
+        }
     }
 
     /// The world.
@@ -144,7 +169,50 @@ impl Sts {
         use base64::Engine as _;
         let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.generator.bytes(96));
         self.authorization_messages.insert(encoded.clone(), decoded.to_owned());
+        self.authorization_order.push_back(encoded.clone());
+        while self.authorization_order.len() > AUTHORIZATION_MESSAGES_KEPT {
+            if let Some(old) = self.authorization_order.pop_front() {
+                self.authorization_messages.remove(&old);
+            }
+        }
         encoded
+    }
+
+    /// The encoded authorization messages of the model's recent `AccessDenied` answers, newest last.
+    /// STS does not put them in its error text (unlike EC2), so a test reads them here (or from the
+    /// mock's journal) and may decode them with DecodeAuthorizationMessage.
+    pub fn authorization_messages(&self) -> impl Iterator<Item = &str> {
+        self.authorization_order.iter().map(String::as_str)
+    }
+
+    /// Answers `AccessDenied` "User: X is not authorized to perform: sts:A on resource: R" and records
+    /// the decision as an encoded authorization message.
+    pub(crate) fn deny(&mut self, principal: &Principal, action: &str, resource: &str) -> StsError {
+        let arn = principal.arn(&self.config.partition);
+        let decoded = serde_json::json!({
+            "allowed": false,
+            "explicitDeny": false,
+            "matchedStatements": {"items": []},
+            "failures": {"items": []},
+            "context": {
+                "principal": {"id": principal.user_id(), "arn": arn},
+                "action": format!("sts:{action}"),
+                "resource": resource,
+                "conditions": {"items": []},
+            },
+        });
+        self.encode_authorization_message(&decoded.to_string());
+        StsError::not_authorized(&arn, action, resource)
+    }
+
+    /// Issues a trade-in token that GetDelegatedAccessToken exchanges once, before `expires`, for a
+    /// session of `role_arn` (which must exist).
+    pub fn issue_trade_in_token(&mut self, role_arn: &str, expires: OffsetDateTime) -> Result<String, StsError> {
+        use base64::Engine as _;
+        ops::common::find_role_by_arn(self, role_arn)?;
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.generator.bytes(48));
+        self.trade_in_tokens.insert(token.clone(), TradeInToken { role_arn: role_arn.to_owned(), expires, used: false });
+        Ok(token)
     }
 
     /// Answers one call.
@@ -168,7 +236,7 @@ impl Sts {
             (Request::GetAccessKeyInfo(r), Some(_)) => ops::get_access_key_info::call(self, r).map(Response::GetAccessKeyInfo),
             (Request::GetCallerIdentity, Some(c)) => Ok(Response::GetCallerIdentity(ops::get_caller_identity::call(self, &c))),
             (Request::GetDelegatedAccessToken(r), Some(c)) => {
-                ops::get_delegated_access_token::call(self, &c, r).map(Response::GetDelegatedAccessToken)
+                ops::get_delegated_access_token::call(self, now, &c, r).map(Response::GetDelegatedAccessToken)
             }
             (Request::GetFederationToken(r), Some(c)) => {
                 ops::get_federation_token::call(self, now, &c, r).map(Response::GetFederationToken)

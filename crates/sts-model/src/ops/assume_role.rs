@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::common::{self, Mint, find_role, mfa_failed, mfa_valid};
+use super::common::{self, Mint, mfa_failed, mfa_valid};
 use crate::request::{AssumeRoleRequest, Tag};
 use crate::response::{AssumeRoleResponse, AssumedRoleUser};
 use crate::sts::CallerContext;
@@ -10,7 +10,7 @@ use crate::{ErrorCode, Principal, SessionKind, Sts, StsError};
 
 /// Default lifetime when DurationSeconds is omitted (model documentation).
 const DEFAULT_DURATION: i64 = 3600;
-/// Role chaining caps sessions at one hour.
+/// Role chaining caps sessions at one hour (documented; EC2 instance-profile roles are exempt).
 const CHAINING_MAX: i64 = 3600;
 
 pub(crate) fn call(
@@ -20,33 +20,31 @@ pub(crate) fn call(
     req: AssumeRoleRequest,
 ) -> Result<AssumeRoleResponse, StsError> {
     let partition = sts.config.partition.clone();
-    let caller_arn = caller.principal.arn(&partition);
+    // Observed wording; AssumeRoot sessions are root sessions too.
     if caller.is_root() {
         return Err(StsError::new(ErrorCode::AccessDenied, "Roles may not be assumed by root accounts."));
     }
-    if matches!(caller.principal, Principal::FederatedUser { .. }) {
-        return Err(StsError::not_authorized(&caller_arn, "AssumeRole", &req.role_arn));
-    }
-    let role = find_role(sts, &req.role_arn, &caller_arn, "AssumeRole")?.clone();
-    let role_account = crate::Arn::parse(&req.role_arn)?.account.to_owned();
-
-    // Trust: the role's own account by default, else the listed accounts or principal ARNs.
-    let trust_arn = caller.principal.trust_arn(&partition);
-    let trusted = if role.trusted.is_empty() {
-        caller.principal.account() == role_account
-    } else {
-        role.trusted.iter().any(|t| t == caller.principal.account() || *t == trust_arn)
+    let (role_account, role_name) = common::parse_role_arn(&req.role_arn)?;
+    common::check_region(sts, &role_account)?;
+    // A role that does not exist is indistinguishable from one that does not trust the caller:
+    // STS reveals nothing about other accounts' roles.
+    let Some(role) = sts.world.role(&role_account, &role_name).cloned() else {
+        return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     };
-    if !trusted || role.external_id.as_deref().is_some_and(|x| req.external_id.as_deref() != Some(x)) {
-        return Err(StsError::not_authorized(&caller_arn, "AssumeRole", &req.role_arn));
+    if matches!(caller.principal, Principal::FederatedUser { .. })
+        || !role.trust.trusts(&role_account, &caller.principal, &partition)
+        || role.trust.external_id.as_deref().is_some_and(|x| req.external_id.as_deref() != Some(x))
+    {
+        return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     }
     let session_mfa = caller.session.as_ref().is_some_and(|s| s.mfa_authenticated);
-    let mfa_ok = session_mfa || mfa_valid(sts, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
-    if req.token_code.is_some() && !mfa_ok {
+    let code_valid = mfa_valid(sts, now, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
+    if (req.serial_number.is_some() || req.token_code.is_some()) && !code_valid {
         return Err(mfa_failed());
     }
-    if role.require_mfa && !mfa_ok {
-        return Err(StsError::not_authorized(&caller_arn, "AssumeRole", &req.role_arn));
+    let mfa_ok = session_mfa || code_valid;
+    if role.trust.require_mfa && !mfa_ok {
+        return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     }
 
     let chained = matches!(caller.principal, Principal::AssumedRole { .. });
@@ -60,15 +58,17 @@ pub(crate) fn call(
         return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
     }
 
-    // Source identity persists through chains and cannot change once set. Error code inferred.
+    // Source identity persists through chains and cannot change once set (documented). The answer
+    // to a different value is not documented: AccessDenied, as for a missing sts:SetSourceIdentity.
     let inherited_source = caller.session.as_ref().and_then(|s| s.source_identity.clone());
     if let (Some(old), Some(new)) = (&inherited_source, &req.source_identity) {
         if old != new {
-            return Err(StsError::not_authorized(&caller_arn, "SetSourceIdentity", &req.role_arn));
+            return Err(sts.deny(&caller.principal, "SetSourceIdentity", &req.role_arn));
         }
     }
     let source_identity = inherited_source.or(req.source_identity.clone());
 
+    // Transitive tags of the calling session pass on and cannot be overridden.
     let inherited: Vec<Tag> = caller
         .session
         .as_ref()
@@ -88,22 +88,22 @@ pub(crate) fn call(
         session_name: req.role_session_name.clone(),
     };
     let assumed_role_user = AssumedRoleUser { assumed_role_id: principal.user_id(), arn: principal.arn(&partition) };
-    let mut all_tags = inherited.clone();
-    all_tags.extend(tags);
+    let mut session_tags = inherited.clone();
+    session_tags.extend(tags);
     let mut transitive_keys: Vec<String> = inherited.iter().map(|t| t.key.clone()).collect();
     transitive_keys.extend(transitive);
     let minted = common::mint(
         sts,
         now,
         Mint {
-            base_token_len: 728 + (assumed_role_user.arn.len()).div_ceil(3) * 4,
+            base_token_len: 728 + assumed_role_user.arn.len().div_ceil(3) * 4,
             principal,
             kind: SessionKind::AssumeRole,
             duration_seconds: duration,
             packed,
             minimum_session_token_size: req.minimum_session_token_size,
             source_identity: source_identity.clone(),
-            tags: all_tags,
+            tags: common::merge_tags(&role.tags, &session_tags),
             transitive_tag_keys: transitive_keys,
             mfa_authenticated: mfa_ok,
         },

@@ -1,4 +1,7 @@
-//! AssumeRoot: short root-task sessions on a member account (regional endpoints only).
+//! AssumeRoot: short root-task sessions on a member account of an AWS Organization.
+//!
+//! Callable from the organization's management account, or from a delegated administrator for
+//! centralized root access, by an IAM user or role session (not by root), on regional endpoints only.
 
 use time::OffsetDateTime;
 
@@ -8,7 +11,7 @@ use crate::response::AssumeRootResponse;
 use crate::sts::CallerContext;
 use crate::{ErrorCode, Principal, SessionKind, Sts, StsError};
 
-/// The documented root-task policies.
+/// The documented root-task policies (`arn:aws:iam::aws:policy/root-task/{name}`).
 pub(crate) const TASK_POLICIES: &[&str] = &[
     "IAMAuditRootUserCredentials",
     "IAMCreateRootUserPassword",
@@ -18,6 +21,15 @@ pub(crate) const TASK_POLICIES: &[&str] = &[
 ];
 const DEFAULT_DURATION: i64 = 900;
 
+/// The account a TargetPrincipal names: an account id, or the account field of a principal ARN.
+fn target_account(target: &str) -> Option<&str> {
+    let is_account = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+    if is_account(target) {
+        return Some(target);
+    }
+    crate::Arn::parse(target).ok().map(|a| a.account).filter(|a| is_account(a))
+}
+
 pub(crate) fn call(
     sts: &mut Sts,
     now: OffsetDateTime,
@@ -26,31 +38,33 @@ pub(crate) fn call(
 ) -> Result<AssumeRootResponse, StsError> {
     let partition = sts.config.partition.clone();
     if sts.config.region.is_none() {
-        // Not offered on the global endpoint; wording inferred.
-        return Err(StsError::new(
-            ErrorCode::InvalidAction,
-            "AssumeRoot is not supported on the global endpoint. Use a regional endpoint.",
-        ));
-    }
-    if caller.is_root() {
-        return Err(StsError::not_authorized(&caller.principal.arn(&partition), "AssumeRoot", &req.target_principal));
+        // Documented: regional endpoints only. The global endpoint's answer is not; InvalidAction
+        // is what a query service says of an operation it does not offer. fidelity: inferred.
+        return Err(StsError::new(ErrorCode::InvalidAction, "Could not find operation AssumeRoot for version 2011-06-15"));
     }
     let task_arn = req.task_policy_arn.arn.clone().unwrap_or_default();
     let prefix = format!("arn:{partition}:iam::aws:policy/root-task/");
-    let known_task = task_arn.strip_prefix(&prefix).is_some_and(|name| TASK_POLICIES.contains(&name));
-    if !known_task {
+    if !task_arn.strip_prefix(&prefix).is_some_and(|name| TASK_POLICIES.contains(&name)) {
         return Err(StsError::validation(format!("{task_arn} is invalid")));
     }
-    let target_account = req.target_principal.rsplit(':').find(|p| p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()));
-    let target_account = match target_account {
-        Some(a) if sts.world.account(a).is_some() => a.to_owned(),
-        _ => return Err(StsError::not_authorized(&caller.principal.arn(&partition), "AssumeRoot", &req.target_principal)),
+    let caller_account = caller.principal.account().to_owned();
+    let admin = sts.world.account(&caller_account).filter(|a| a.root_access_admin);
+    // The organization the caller administers: its own (management account) or its management account's.
+    let organization = admin.map(|a| a.management_account.clone().unwrap_or_else(|| a.id.clone()));
+    let target = target_account(&req.target_principal).map(str::to_owned);
+    let member = target
+        .as_deref()
+        .and_then(|t| sts.world.account(t))
+        .filter(|t| organization.as_deref().is_some_and(|org| t.management_account.as_deref() == Some(org)) && t.id != caller_account);
+    let (Some(member), false) = (member.map(|m| m.id.clone()), caller.is_root()) else {
+        return Err(sts.deny(&caller.principal, "AssumeRoot", &req.target_principal));
     };
+    common::check_region(sts, &member)?;
     let minted = common::mint(
         sts,
         now,
         Mint {
-            principal: Principal::Root { account: target_account },
+            principal: Principal::Root { account: member },
             kind: SessionKind::AssumeRoot,
             duration_seconds: req.duration_seconds.map_or(DEFAULT_DURATION, i64::from),
             base_token_len: 600,

@@ -108,11 +108,17 @@ pub(crate) fn session_tags(tags: &[Tag], transitive_tag_keys: &[String], inherit
     Ok(Packed { bytes })
 }
 
-/// Whether a serial number and code match one of the user's MFA devices.
-pub(crate) fn mfa_valid(sts: &Sts, principal: &Principal, serial_number: Option<&str>, token_code: Option<&str>) -> bool {
+/// Whether a serial number and code match one of the calling user's MFA devices at `now`.
+pub(crate) fn mfa_valid(
+    sts: &Sts,
+    now: OffsetDateTime,
+    principal: &Principal,
+    serial_number: Option<&str>,
+    token_code: Option<&str>,
+) -> bool {
     let (Some(serial), Some(code)) = (serial_number, token_code) else { return false };
     let Principal::User { account, name, .. } = principal else { return false };
-    sts.world.user(account, name).is_some_and(|u| u.mfa_devices.iter().any(|d| d.serial_number == serial && d.code == code))
+    sts.world.user(account, name).is_some_and(|u| u.mfa_devices.iter().any(|d| d.serial_number == serial && d.accepts(code, now)))
 }
 
 /// The answer to a wrong MFA code, as observed from STS.
@@ -148,7 +154,7 @@ pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Minted {
     let access_key_id = sts.generator.temporary_key_id(&account);
     let secret_access_key = sts.generator.secret_access_key();
     // Tokens grow with what they carry: the packed policies and tags, base64-inflated.
-    let natural = m.base_token_len + m.packed.bytes.div_ceil(3) * 4;
+    let natural = m.base_token_len + m.packed.bytes.div_ceil(3) * 4 + sts.config.session_token_padding;
     let minimum = m.minimum_session_token_size.map_or(0, |v| v.max(0) as usize);
     let session_token = sts.generator.session_token(natural.max(minimum));
     let size = session_token.len();
@@ -172,10 +178,42 @@ pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Minted {
     Minted { credentials, session_token_size: size as i32, session_token_utilization: (size * 100).div_ceil(MAX_SESSION_TOKEN_SIZE) as i32 }
 }
 
-/// The role a RoleArn names, or the errors STS gives: "is invalid" for bad syntax, AccessDenied for
-/// a role that does not exist (STS does not reveal which roles exist).
-pub(crate) fn find_role<'a>(sts: &'a Sts, role_arn: &str, caller_arn: &str, action: &str) -> Result<&'a crate::world::Role, StsError> {
+/// The account and role a role ARN names, or `ValidationError` "{arn} is invalid" for an ARN that is
+/// not an IAM role ARN.
+pub(crate) fn parse_role_arn(role_arn: &str) -> Result<(String, String), StsError> {
     let arn = Arn::parse(role_arn)?;
     let name = arn.role_name().ok_or_else(|| StsError::validation(format!("{role_arn} is invalid")))?;
-    sts.world.role(arn.account, name).ok_or_else(|| StsError::not_authorized(caller_arn, action, role_arn))
+    Ok((arn.account.to_owned(), name.to_owned()))
+}
+
+/// The role a role ARN names, if it exists.
+pub(crate) fn find_role_by_arn(sts: &Sts, role_arn: &str) -> Result<crate::world::Role, StsError> {
+    let (account, name) = parse_role_arn(role_arn)?;
+    sts.world
+        .role(&account, &name)
+        .cloned()
+        .ok_or_else(|| StsError::new(ErrorCode::InvalidParameterValue, format!("Role {role_arn} does not exist")))
+}
+
+/// `RegionDisabledException` when STS is deactivated in the endpoint's region for `account`, the
+/// account asked to generate credentials.
+pub(crate) fn check_region(sts: &Sts, account: &str) -> Result<(), StsError> {
+    let Some(region) = &sts.config.region else { return Ok(()) };
+    if sts.world.account(account).is_some_and(|a| a.disabled_regions.contains(region)) {
+        return Err(StsError::new(
+            ErrorCode::RegionDisabledException,
+            format!(
+                "STS is not activated in this region for account:{account}. Your account administrator can activate STS in this region using the IAM Console."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Principal tags of a new session: the base tags (role or user tags, inherited transitive tags),
+/// overridden by session tags with the same key, compared case-insensitively (documented).
+pub(crate) fn merge_tags(base: &[Tag], session: &[Tag]) -> Vec<Tag> {
+    let mut merged: Vec<Tag> = base.iter().filter(|b| !session.iter().any(|s| s.key.eq_ignore_ascii_case(&b.key))).cloned().collect();
+    merged.extend(session.iter().cloned());
+    merged
 }

@@ -1,18 +1,64 @@
-//! GetDelegatedAccessToken: exchanges a trade-in token for credentials of the delegating principal.
+//! GetDelegatedAccessToken: exchanges a trade-in token for credentials of the principal it delegates.
 //!
-//! The world does not issue trade-in tokens yet (the reference-model issue adds them), so every
-//! token is unknown here. fidelity: inferred (AWS documents no error for an unknown token; the
-//! closest modeled one is ExpiredTradeInTokenException).
+//! Trade-in tokens are issued out of band (`Sts::issue_trade_in_token`, or the mock's admin API):
+//! each names a role, expires, and can be exchanged once. Expired tokens answer the modeled
+//! `ExpiredTradeInTokenException`; unknown or already used ones the same code with another message
+//! (AWS documents no other error for them; fidelity: inferred).
 
+use time::OffsetDateTime;
+
+use super::common::{self, Mint};
 use crate::request::GetDelegatedAccessTokenRequest;
 use crate::response::GetDelegatedAccessTokenResponse;
 use crate::sts::CallerContext;
-use crate::{ErrorCode, Sts, StsError};
+use crate::{ErrorCode, Principal, SessionKind, Sts, StsError};
+
+/// Delegated sessions last one hour (not documented; the AssumeRole default).
+const DURATION: i64 = 3600;
 
 pub(crate) fn call(
-    _sts: &mut Sts,
+    sts: &mut Sts,
+    now: OffsetDateTime,
     _caller: &CallerContext,
-    _req: GetDelegatedAccessTokenRequest,
+    req: GetDelegatedAccessTokenRequest,
 ) -> Result<GetDelegatedAccessTokenResponse, StsError> {
-    Err(StsError::new(ErrorCode::ExpiredTradeInTokenException, "The trade-in token is expired or not valid."))
+    let invalid = || StsError::new(ErrorCode::ExpiredTradeInTokenException, "The trade-in token is invalid or has already been used.");
+    let token = sts.trade_in_tokens.get(&req.trade_in_token).cloned().ok_or_else(invalid)?;
+    if token.used {
+        return Err(invalid());
+    }
+    if now >= token.expires {
+        return Err(StsError::new(ErrorCode::ExpiredTradeInTokenException, "The trade-in token has expired."));
+    }
+    let role = common::find_role_by_arn(sts, &token.role_arn)?;
+    let (account, _) = common::parse_role_arn(&token.role_arn)?;
+    common::check_region(sts, &account)?;
+    if let Some(t) = sts.trade_in_tokens.get_mut(&req.trade_in_token) {
+        t.used = true;
+    }
+    let session_name = format!("delegated-{}", &req.trade_in_token.chars().take(8).collect::<String>());
+    let principal = Principal::AssumedRole { account, role_name: role.name.clone(), role_id: role.role_id.clone(), session_name };
+    let assumed_principal = principal.arn(&sts.config.partition);
+    let minted = common::mint(
+        sts,
+        now,
+        Mint {
+            principal,
+            kind: SessionKind::GetDelegatedAccessToken,
+            duration_seconds: DURATION,
+            base_token_len: 728,
+            packed: common::Packed::default(),
+            minimum_session_token_size: None,
+            source_identity: None,
+            tags: role.tags.clone(),
+            transitive_tag_keys: vec![],
+            mfa_authenticated: false,
+        },
+    );
+    // PackedPolicySize is "not populated" for this operation (model documentation).
+    Ok(GetDelegatedAccessTokenResponse {
+        credentials: Some(minted.credentials),
+        packed_policy_size: None,
+        assumed_principal: Some(assumed_principal),
+    })
 }

@@ -18,6 +18,7 @@ pub(crate) fn call(
     caller: &CallerContext,
     req: GetFederationTokenRequest,
 ) -> Result<GetFederationTokenResponse, StsError> {
+    common::check_region(sts, caller.principal.account())?;
     let mut duration = req.duration_seconds.map_or(DEFAULT_DURATION, i64::from);
     if caller.is_root() {
         duration = duration.min(ROOT_MAX);
@@ -26,6 +27,11 @@ pub(crate) fn call(
     let tag_cost = common::session_tags(&tags, &[], &[])?;
     let policy_cost = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
     let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check()?;
+    // The federating user's tags are principal tags of the federated session unless overridden.
+    let user_tags = match &caller.principal {
+        Principal::User { account, name, .. } => sts.world.user(account, name).map(|u| u.tags.clone()).unwrap_or_default(),
+        _ => vec![],
+    };
     let principal = Principal::FederatedUser { account: caller.principal.account().to_owned(), name: req.name.clone() };
     let federated_user = FederatedUser { federated_user_id: principal.user_id(), arn: principal.arn(&sts.config.partition) };
     let minted = common::mint(
@@ -39,7 +45,7 @@ pub(crate) fn call(
             packed,
             minimum_session_token_size: req.minimum_session_token_size,
             source_identity: None,
-            tags,
+            tags: common::merge_tags(&user_tags, &tags),
             transitive_tag_keys: vec![],
             mfa_authenticated: false,
         },

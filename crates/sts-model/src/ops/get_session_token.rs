@@ -8,6 +8,7 @@ use crate::response::GetSessionTokenResponse;
 use crate::sts::CallerContext;
 use crate::{SessionKind, Sts, StsError};
 
+/// Users get 12 hours unless they ask otherwise (documented).
 const USER_DEFAULT: i64 = 43200;
 /// Root sessions are one hour at most; longer requests are silently clamped (documented).
 const ROOT_MAX: i64 = 3600;
@@ -18,10 +19,11 @@ pub(crate) fn call(
     caller: &CallerContext,
     req: GetSessionTokenRequest,
 ) -> Result<GetSessionTokenResponse, StsError> {
+    common::check_region(sts, caller.principal.account())?;
     let requested = req.duration_seconds.map(i64::from);
     let duration = if caller.is_root() { requested.unwrap_or(ROOT_MAX).min(ROOT_MAX) } else { requested.unwrap_or(USER_DEFAULT) };
     let mfa_requested = req.serial_number.is_some() || req.token_code.is_some();
-    let mfa_authenticated = mfa_valid(sts, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
+    let mfa_authenticated = mfa_valid(sts, now, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
     if mfa_requested && !mfa_authenticated {
         return Err(mfa_failed());
     }

@@ -1,0 +1,450 @@
+//! The world the model answers about: accounts (with their root, organization membership, disabled
+//! regions), IAM users with long-term keys and MFA devices, roles with a trust policy and
+//! `MaxSessionDuration`, managed policies, OIDC and SAML providers.
+//!
+//! Built in code with the builders below, or loaded from a TOML world file ([`WorldFile`]). Ids
+//! (`AIDA...`, `AROA...`, `AKIA...`) are derived from names when not given, so a world built from
+//! the same description always has the same ids, whatever the order of insertion.
+
+mod file;
+mod mfa;
+
+pub use file::{Settings, WorldFile};
+pub use mfa::{MfaCode, MfaDevice, totp};
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::Tag;
+use crate::ids::{derived_id, derived_secret};
+
+/// A world that cannot be built: the message says what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WorldError(pub String);
+
+/// A long-term access key pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    /// `AKIA...`.
+    pub access_key_id: String,
+    /// 40 characters.
+    pub secret_access_key: String,
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// User name.
+    pub name: String,
+    /// Path, `/` by default (kept in the user's ARN).
+    pub path: String,
+    /// `AIDA...` unique id (derived when empty).
+    pub user_id: String,
+    /// Access keys (one derived key when none is given).
+    pub access_keys: Vec<AccessKey>,
+    /// MFA devices.
+    pub mfa_devices: Vec<MfaDevice>,
+    /// Attached managed policy ARNs.
+    pub policies: Vec<String>,
+    /// Inline policy documents.
+    pub inline_policies: Vec<String>,
+    /// Principal tags (federated sessions of the user inherit them unless overridden).
+    pub tags: Vec<Tag>,
+}
+
+impl User {
+    /// A user called `name` at path `/`.
+    pub fn new(name: impl Into<String>) -> Self {
+        User {
+            name: name.into(),
+            path: "/".into(),
+            user_id: String::new(),
+            access_keys: vec![],
+            mfa_devices: vec![],
+            policies: vec![],
+            inline_policies: vec![],
+            tags: vec![],
+        }
+    }
+
+    /// Sets the path (`/division/`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Gives the user an explicit access key.
+    pub fn access_key(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.access_keys.push(AccessKey { access_key_id: id.into(), secret_access_key: secret.into() });
+        self
+    }
+
+    /// Gives the user an MFA device that shows a fixed `code`.
+    pub fn mfa_device(mut self, serial_number: impl Into<String>, code: impl Into<String>) -> Self {
+        self.mfa_devices.push(MfaDevice { serial_number: serial_number.into(), code: MfaCode::Fixed(code.into()) });
+        self
+    }
+
+    /// Gives the user a virtual MFA device computing RFC 6238 codes from a base32 secret.
+    pub fn totp_device(mut self, serial_number: impl Into<String>, base32_secret: impl Into<String>) -> Self {
+        self.mfa_devices.push(MfaDevice { serial_number: serial_number.into(), code: MfaCode::Totp(base32_secret.into()) });
+        self
+    }
+
+    /// Attaches a managed policy.
+    pub fn policy(mut self, arn: impl Into<String>) -> Self {
+        self.policies.push(arn.into());
+        self
+    }
+
+    /// Adds a principal tag.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.push(Tag::new(key, value));
+        self
+    }
+}
+
+/// Who may assume a role, and on which conditions: the parts of a trust policy STS enforces.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Trust {
+    /// Trusted principals: an account id or `arn:aws:iam::ACCT:root` (any principal of that
+    /// account), a user ARN, a role ARN (its sessions), an OIDC or SAML provider ARN, or `*`.
+    /// Empty means the role's own account.
+    pub principals: Vec<String>,
+    /// The `sts:ExternalId` the trust policy requires, if any.
+    pub external_id: Option<String>,
+    /// Whether the trust policy requires `aws:MultiFactorAuthPresent`.
+    pub require_mfa: bool,
+}
+
+/// An IAM role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// Role name.
+    pub name: String,
+    /// Path, `/` by default (dropped from assumed-role ARNs).
+    pub path: String,
+    /// `AROA...` unique id (derived when empty).
+    pub role_id: String,
+    /// 3600-43200 seconds (IAM's bounds, checked when the role is added).
+    pub max_session_duration: i32,
+    /// The trust policy.
+    pub trust: Trust,
+    /// Attached managed policy ARNs.
+    pub policies: Vec<String>,
+    /// Inline policy documents.
+    pub inline_policies: Vec<String>,
+    /// Role tags: principal tags of its sessions, overridden by session tags of the same key.
+    pub tags: Vec<Tag>,
+}
+
+impl Role {
+    /// A role called `name`, one-hour maximum session, trusting its own account.
+    pub fn new(name: impl Into<String>) -> Self {
+        Role {
+            name: name.into(),
+            path: "/".into(),
+            role_id: String::new(),
+            max_session_duration: 3600,
+            trust: Trust::default(),
+            policies: vec![],
+            inline_policies: vec![],
+            tags: vec![],
+        }
+    }
+
+    /// Sets the path.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Sets `MaxSessionDuration` (3600-43200).
+    pub fn max_session_duration(mut self, seconds: i32) -> Self {
+        self.max_session_duration = seconds;
+        self
+    }
+
+    /// Adds a trusted principal (account id, principal ARN, provider ARN or `*`).
+    pub fn trust(mut self, principal: impl Into<String>) -> Self {
+        self.trust.principals.push(principal.into());
+        self
+    }
+
+    /// Requires an ExternalId.
+    pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.trust.external_id = Some(external_id.into());
+        self
+    }
+
+    /// Requires MFA.
+    pub fn require_mfa(mut self) -> Self {
+        self.trust.require_mfa = true;
+        self
+    }
+
+    /// Attaches a managed policy.
+    pub fn policy(mut self, arn: impl Into<String>) -> Self {
+        self.policies.push(arn.into());
+        self
+    }
+
+    /// Adds a role tag.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.push(Tag::new(key, value));
+        self
+    }
+}
+
+/// An IAM OIDC identity provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcProvider {
+    /// The issuer URL (`https://token.actions.githubusercontent.com`).
+    pub url: String,
+    /// Accepted audiences (`aud`/`azp`).
+    pub client_ids: Vec<String>,
+    /// The provider's JWKS document, when known in advance (else served by the mock's provider).
+    pub jwks: Option<String>,
+}
+
+/// An IAM SAML identity provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlProvider {
+    /// The provider's name (the last part of its ARN).
+    pub name: String,
+    /// The IdP's entity id (the assertion's Issuer).
+    pub entity_id: String,
+    /// The IdP's signing certificate (PEM).
+    pub certificate_pem: String,
+}
+
+/// An AWS account.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Account {
+    /// 12 digits.
+    pub id: String,
+    /// Root access keys.
+    pub root_access_keys: Vec<AccessKey>,
+    /// IAM users by name.
+    pub users: BTreeMap<String, User>,
+    /// IAM roles by name.
+    pub roles: BTreeMap<String, Role>,
+    /// OIDC providers by URL without `https://` (their ARN suffix).
+    pub oidc_providers: BTreeMap<String, OidcProvider>,
+    /// SAML providers by name.
+    pub saml_providers: BTreeMap<String, SamlProvider>,
+    /// For a member of an AWS Organization, its management account.
+    pub management_account: Option<String>,
+    /// Whether this account may call AssumeRoot on members (the management account, or a
+    /// delegated administrator for centralized root access).
+    pub root_access_admin: bool,
+    /// Whether GetWebIdentityToken is enabled (off by default, as in AWS).
+    pub outbound_web_identity_federation: bool,
+    /// Regions where STS is deactivated for this account.
+    pub disabled_regions: BTreeSet<String>,
+}
+
+/// Who owns a long-term key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyOwner {
+    /// The account root.
+    Root {
+        /// Account id.
+        account: String,
+    },
+    /// An IAM user.
+    User {
+        /// Account id.
+        account: String,
+        /// User name.
+        name: String,
+    },
+}
+
+/// Everything the model knows about.
+///
+/// ```
+/// use sts_model::world::{Role, User, World};
+/// let mut world = World::default();
+/// world.add_user("123456789012", User::new("Alice")).unwrap();
+/// world.add_role("123456789012", Role::new("demo").max_session_duration(7200)).unwrap();
+/// assert!(world.user("123456789012", "Alice").unwrap().user_id.starts_with("AIDA"));
+/// assert!(world.add_role("123456789012", Role::new("bad").max_session_duration(60)).is_err());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    accounts: BTreeMap<String, Account>,
+    keys: HashMap<String, (KeyOwner, String)>,
+    managed_policies: BTreeMap<String, String>,
+}
+
+fn check_account_id(id: &str) -> Result<(), WorldError> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(WorldError(format!("account id '{id}' must be 12 digits")))
+    }
+}
+
+fn check_path(path: &str, what: &str) -> Result<(), WorldError> {
+    if path.starts_with('/') && path.ends_with('/') {
+        Ok(())
+    } else {
+        Err(WorldError(format!("{what}: path '{path}' must start and end with '/'")))
+    }
+}
+
+impl World {
+    /// Adds an account (and a derived root key) unless it exists.
+    pub fn add_account(&mut self, id: &str) -> Result<&mut Account, WorldError> {
+        check_account_id(id)?;
+        if !self.accounts.contains_key(id) {
+            let key_id = derived_id("AKIA", id, "access-key", "<root>");
+            let key = AccessKey { secret_access_key: derived_secret(&key_id), access_key_id: key_id };
+            self.keys.insert(key.access_key_id.clone(), (KeyOwner::Root { account: id.into() }, key.secret_access_key.clone()));
+            self.accounts.insert(id.into(), Account { id: id.into(), root_access_keys: vec![key], ..Account::default() });
+        }
+        Ok(self.accounts.get_mut(id).expect("account inserted just above"))
+    }
+
+    fn register_key(&mut self, key: &AccessKey, owner: KeyOwner) -> Result<(), WorldError> {
+        if let Some((existing, _)) = self.keys.get(&key.access_key_id) {
+            if *existing != owner {
+                return Err(WorldError(format!("access key {} is given to two principals", key.access_key_id)));
+            }
+        }
+        if key.secret_access_key.is_empty() {
+            return Err(WorldError(format!("access key {} has an empty secret", key.access_key_id)));
+        }
+        self.keys.insert(key.access_key_id.clone(), (owner, key.secret_access_key.clone()));
+        Ok(())
+    }
+
+    /// Replaces the account root's access keys.
+    pub fn set_root_access_key(&mut self, account: &str, key: AccessKey) -> Result<(), WorldError> {
+        let old = std::mem::take(&mut self.add_account(account)?.root_access_keys);
+        for k in old {
+            self.keys.remove(&k.access_key_id);
+        }
+        self.register_key(&key, KeyOwner::Root { account: account.into() })?;
+        self.accounts.get_mut(account).expect("account added above").root_access_keys = vec![key];
+        Ok(())
+    }
+
+    /// Adds (or replaces) a user, creating the account if needed; fills derived ids and keys.
+    pub fn add_user(&mut self, account: &str, mut user: User) -> Result<&User, WorldError> {
+        self.add_account(account)?;
+        check_path(&user.path, &format!("user {}", user.name))?;
+        if user.user_id.is_empty() {
+            user.user_id = derived_id("AIDA", account, "user", &user.name);
+        }
+        if user.access_keys.is_empty() {
+            let key_id = derived_id("AKIA", account, "access-key", &user.name);
+            user.access_keys.push(AccessKey { secret_access_key: derived_secret(&key_id), access_key_id: key_id });
+        }
+        for key in &user.access_keys {
+            self.register_key(key, KeyOwner::User { account: account.into(), name: user.name.clone() })?;
+        }
+        let acct = self.accounts.get_mut(account).expect("account added above");
+        let name = user.name.clone();
+        acct.users.insert(name.clone(), user);
+        Ok(&acct.users[&name])
+    }
+
+    /// Adds (or replaces) a role, creating the account if needed.
+    pub fn add_role(&mut self, account: &str, mut role: Role) -> Result<&Role, WorldError> {
+        self.add_account(account)?;
+        check_path(&role.path, &format!("role {}", role.name))?;
+        // IAM's bounds for MaxSessionDuration.
+        if !(3600..=43200).contains(&role.max_session_duration) {
+            return Err(WorldError(format!(
+                "role {}: max_session_duration {} must be between 3600 and 43200 seconds",
+                role.name, role.max_session_duration
+            )));
+        }
+        if role.role_id.is_empty() {
+            role.role_id = derived_id("AROA", account, "role", &role.name);
+        }
+        let acct = self.accounts.get_mut(account).expect("account added above");
+        let name = role.name.clone();
+        acct.roles.insert(name.clone(), role);
+        Ok(&acct.roles[&name])
+    }
+
+    /// Registers an OIDC provider in `account`; its ARN is `arn:aws:iam::ACCT:oidc-provider/{url without https://}`.
+    pub fn add_oidc_provider(&mut self, account: &str, provider: OidcProvider) -> Result<(), WorldError> {
+        let key = provider.url.strip_prefix("https://").unwrap_or(&provider.url).to_string();
+        if key.is_empty() {
+            return Err(WorldError("OIDC provider with an empty URL".into()));
+        }
+        self.add_account(account)?.oidc_providers.insert(key, provider);
+        Ok(())
+    }
+
+    /// Registers a SAML provider in `account`; its ARN is `arn:aws:iam::ACCT:saml-provider/{name}`.
+    pub fn add_saml_provider(&mut self, account: &str, provider: SamlProvider) -> Result<(), WorldError> {
+        self.add_account(account)?.saml_providers.insert(provider.name.clone(), provider);
+        Ok(())
+    }
+
+    /// Registers a managed policy document under its ARN.
+    pub fn add_managed_policy(&mut self, arn: impl Into<String>, document: impl Into<String>) {
+        self.managed_policies.insert(arn.into(), document.into());
+    }
+
+    /// The document of a managed policy.
+    pub fn managed_policy(&self, arn: &str) -> Option<&str> {
+        self.managed_policies.get(arn).map(String::as_str)
+    }
+
+    /// An account.
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts.get(id)
+    }
+
+    /// An account, to change (organization membership, regions, outbound federation).
+    pub fn account_mut(&mut self, id: &str) -> Option<&mut Account> {
+        self.accounts.get_mut(id)
+    }
+
+    /// All accounts.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
+    }
+
+    /// A user.
+    pub fn user(&self, account: &str, name: &str) -> Option<&User> {
+        self.accounts.get(account)?.users.get(name)
+    }
+
+    /// A role.
+    pub fn role(&self, account: &str, name: &str) -> Option<&Role> {
+        self.accounts.get(account)?.roles.get(name)
+    }
+
+    /// The owner and secret of a long-term key.
+    pub fn long_term_key(&self, access_key_id: &str) -> Option<(&KeyOwner, &str)> {
+        self.keys.get(access_key_id).map(|(o, s)| (o, s.as_str()))
+    }
+
+    /// The root key of an account (derived when the account was added).
+    pub fn root_key(&self, account: &str) -> Option<&AccessKey> {
+        self.accounts.get(account)?.root_access_keys.first()
+    }
+}
+
+impl Trust {
+    /// Whether a trust policy of a role in `role_account` lets `principal` assume the role.
+    ///
+    /// An account entry (`123456789012` or `arn:aws:iam::123456789012:root`) trusts every principal of
+    /// that account; a user ARN that user; a role ARN the sessions of that role; `*` everyone.
+    pub fn trusts(&self, role_account: &str, principal: &crate::Principal, partition: &str) -> bool {
+        let account = principal.account();
+        if self.principals.is_empty() {
+            return account == role_account;
+        }
+        let root = format!("arn:{partition}:iam::{account}:root");
+        let own = principal.trust_arn(partition);
+        self.principals.iter().any(|p| p == "*" || p == account || *p == root || *p == own)
+    }
+}
