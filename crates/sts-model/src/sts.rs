@@ -50,6 +50,22 @@ pub struct StsConfig {
     pub session_token_padding: usize,
 }
 
+impl StsConfig {
+    /// This configuration with what a world file's settings say (partition, endpoint, token padding).
+    pub fn with_settings(mut self, settings: &crate::world::Settings) -> Self {
+        if let Some(p) = &settings.partition {
+            self.partition = p.clone();
+        }
+        if let Some(r) = &settings.region {
+            self.region = r.clone();
+        }
+        if let Some(pad) = settings.session_token_padding {
+            self.session_token_padding = pad;
+        }
+        self
+    }
+}
+
 impl Default for StsConfig {
     fn default() -> Self {
         StsConfig { partition: "aws".into(), region: Some("us-east-1".into()), session_token_padding: 0 }

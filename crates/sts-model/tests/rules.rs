@@ -1,0 +1,629 @@
+//! Each rule of the reference model, with a test that fails if the rule is removed.
+
+mod common;
+
+use common::*;
+use sts_model::ids::account_from_key_id;
+use sts_model::request::*;
+use sts_model::time::Duration;
+use sts_model::world::totp;
+use sts_model::{Caller, ErrorCode, Request, Response, StsConfig};
+
+// ---- credentials and sessions ----
+
+#[test]
+fn temporary_keys_are_asia_and_embed_the_account_like_long_term_keys() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let Caller::Credentials { access_key_id: long_term, .. } = &alice else { unreachable!() };
+    assert!(long_term.starts_with("AKIA"));
+    assert_eq!(account_from_key_id(long_term).as_deref(), Some(MAIN));
+    let creds = credentials(call(
+        &mut sts,
+        &alice,
+        Request::AssumeRole(AssumeRoleRequest { ..assume(&format!("arn:aws:iam::{OTHER}:role/cross"), "x") }),
+    ));
+    assert!(creds.access_key_id.starts_with("ASIA") && creds.access_key_id.len() == 20);
+    assert_eq!(creds.secret_access_key.len(), 40);
+    let info =
+        call(&mut sts, &alice, Request::GetAccessKeyInfo(GetAccessKeyInfoRequest { access_key_id: creds.access_key_id.clone() })).unwrap();
+    let Response::GetAccessKeyInfo(info) = info else { panic!() };
+    assert_eq!(info.account.as_deref(), Some(OTHER), "the session belongs to the role's account");
+}
+
+#[test]
+fn session_tokens_vary_in_size_and_pad_to_the_requested_minimum() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let plain = call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s"))).unwrap();
+    let Response::AssumeRole(plain) = plain else { panic!() };
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]}"#;
+    let bigger =
+        call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { policy: Some(policy.into()), ..assume("demo", "s") })).unwrap();
+    let Response::AssumeRole(bigger) = bigger else { panic!() };
+    let plain_size = plain.session_token_size.unwrap();
+    assert_eq!(plain_size as usize, plain.credentials.unwrap().session_token.len());
+    assert!(bigger.session_token_size.unwrap() > plain_size, "session policies make the token larger");
+    let padded =
+        call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { minimum_session_token_size: Some(3000), ..assume("demo", "s") }))
+            .unwrap();
+    let Response::AssumeRole(padded) = padded else { panic!() };
+    assert!(padded.credentials.unwrap().session_token.len() >= 3000);
+    assert!(padded.session_token_utilization.unwrap() > plain.session_token_utilization.unwrap());
+}
+
+#[test]
+fn the_padding_knob_makes_tokens_exceed_4096_bytes() {
+    let mut sts = sts_with(StsConfig { session_token_padding: 4096, ..StsConfig::default() });
+    let alice = user(&sts, MAIN, "alice");
+    let creds = credentials(call(&mut sts, &alice, Request::GetSessionToken(GetSessionTokenRequest::default())));
+    assert!(creds.session_token.len() > 4096);
+    // Such a token still authenticates.
+    assert!(call(&mut sts, &session(&creds), Request::GetCallerIdentity).is_ok());
+}
+
+#[test]
+fn sessions_expire_on_the_model_clock() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let creds = credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s"))));
+    let s = session(&creds);
+    assert!(sts.call(after(3599), &s, Request::GetCallerIdentity).is_ok());
+    let err = sts.call(after(3600), &s, Request::GetCallerIdentity).unwrap_err();
+    assert_eq!((err.code, err.http_status()), (ErrorCode::ExpiredToken, 403));
+    assert_eq!(err.message, "The security token included in the request is expired");
+}
+
+#[test]
+fn unknown_keys_and_mismatched_tokens_are_invalid_client_token_ids() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let creds = credentials(call(&mut sts, &alice, Request::GetSessionToken(GetSessionTokenRequest::default())));
+    let cases = [
+        Caller::access_key("AKIAQAAAAAAAAAAAAAAA"),
+        Caller::Credentials { access_key_id: creds.access_key_id.clone(), session_token: None },
+        Caller::Credentials { access_key_id: creds.access_key_id.clone(), session_token: Some("forged".into()) },
+        Caller::Credentials {
+            access_key_id: sts.world().user(MAIN, "alice").unwrap().access_keys[0].access_key_id.clone(),
+            session_token: Some(creds.session_token.clone()),
+        },
+    ];
+    for caller in cases {
+        let err = call(&mut sts, &caller, Request::GetCallerIdentity).unwrap_err();
+        assert_eq!((err.code, err.http_status()), (ErrorCode::InvalidClientTokenId, 403), "{caller:?}");
+    }
+}
+
+#[test]
+fn signed_operations_need_credentials_but_federation_operations_do_not() {
+    let mut sts = sts();
+    let err = call(&mut sts, &Caller::Anonymous, Request::GetCallerIdentity).unwrap_err();
+    assert_eq!((err.code, err.message.as_str()), (ErrorCode::MissingAuthenticationToken, "Request is missing Authentication Token"));
+    // Unsigned: reaches the operation's own checks instead.
+    let err = call(
+        &mut sts,
+        &Caller::Anonymous,
+        Request::AssumeRoleWithWebIdentity(AssumeRoleWithWebIdentityRequest {
+            role_arn: role_arn("demo"),
+            role_session_name: "w".into(),
+            web_identity_token: "not-a-jwt".into(),
+            ..Default::default()
+        }),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidIdentityToken);
+}
+
+// ---- durations ----
+
+#[test]
+fn assume_role_durations_default_to_an_hour_and_stop_at_the_role_maximum() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    assert_eq!(credentials(call(&mut sts, &alice, Request::AssumeRole(assume("next", "s")))).expiration, after(3600));
+    assert_error(
+        call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { duration_seconds: Some(3601), ..assume("next", "s") })),
+        ErrorCode::ValidationError,
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+    );
+    let long = credentials(call(
+        &mut sts,
+        &alice,
+        Request::AssumeRole(AssumeRoleRequest { duration_seconds: Some(43200), ..assume("demo", "s") }),
+    ));
+    assert_eq!(long.expiration, after(43200));
+}
+
+#[test]
+fn role_chaining_is_capped_at_one_hour() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let first = session(&credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s1")))));
+    assert_error(
+        call(&mut sts, &first, Request::AssumeRole(AssumeRoleRequest { duration_seconds: Some(3601), ..assume("chained", "s2") })),
+        ErrorCode::ValidationError,
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+    );
+    let chained = credentials(call(&mut sts, &first, Request::AssumeRole(assume("chained", "s2"))));
+    assert_eq!(chained.expiration, after(3600));
+}
+
+#[test]
+fn get_session_token_defaults_to_12_hours_for_users_and_clamps_root_to_one_hour() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let root = root(&sts, MAIN);
+    assert_eq!(credentials(call(&mut sts, &alice, Request::GetSessionToken(Default::default()))).expiration, after(43200));
+    let long = GetSessionTokenRequest { duration_seconds: Some(129600), ..Default::default() };
+    assert_eq!(credentials(call(&mut sts, &alice, Request::GetSessionToken(long.clone()))).expiration, after(129600));
+    assert_eq!(credentials(call(&mut sts, &root, Request::GetSessionToken(long))).expiration, after(3600));
+    assert_eq!(credentials(call(&mut sts, &root, Request::GetSessionToken(Default::default()))).expiration, after(3600));
+}
+
+#[test]
+fn get_federation_token_defaults_to_12_hours_and_clamps_root() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let root = root(&sts, MAIN);
+    let req = |d: Option<i32>| {
+        Request::GetFederationToken(GetFederationTokenRequest { name: "fed".into(), duration_seconds: d, ..Default::default() })
+    };
+    assert_eq!(credentials(call(&mut sts, &alice, req(None))).expiration, after(43200));
+    assert_eq!(credentials(call(&mut sts, &root, req(Some(7200)))).expiration, after(3600));
+    assert_eq!(credentials(call(&mut sts, &root, req(None))).expiration, after(3600));
+}
+
+// ---- who may call what ----
+
+#[test]
+fn session_credentials_cannot_call_get_session_token_or_get_federation_token() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let role_session = session(&credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s")))));
+    let gst_session = session(&credentials(call(&mut sts, &alice, Request::GetSessionToken(Default::default()))));
+    for caller in [&role_session, &gst_session] {
+        assert_error(
+            call(&mut sts, caller, Request::GetSessionToken(Default::default())),
+            ErrorCode::AccessDenied,
+            "Cannot call GetSessionToken with session credentials",
+        );
+        assert_error(
+            call(&mut sts, caller, Request::GetFederationToken(GetFederationTokenRequest { name: "f".into(), ..Default::default() })),
+            ErrorCode::AccessDenied,
+            "Cannot call GetFederationToken with session credentials",
+        );
+    }
+}
+
+#[test]
+fn get_session_token_sessions_call_only_assume_role_and_get_caller_identity() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let s = session(&credentials(call(&mut sts, &alice, Request::GetSessionToken(Default::default()))));
+    assert!(call(&mut sts, &s, Request::GetCallerIdentity).is_ok());
+    assert!(call(&mut sts, &s, Request::AssumeRole(assume("demo", "s"))).is_ok());
+    assert_error(
+        call(&mut sts, &s, Request::GetAccessKeyInfo(GetAccessKeyInfoRequest { access_key_id: "AKIAQAAAAAAAAAAAAAAA".into() })),
+        ErrorCode::AccessDenied,
+        "is not authorized to perform: sts:GetAccessKeyInfo",
+    );
+}
+
+#[test]
+fn federated_sessions_call_only_get_caller_identity() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let fed = session(&credentials(call(
+        &mut sts,
+        &alice,
+        Request::GetFederationToken(GetFederationTokenRequest { name: "fed".into(), ..Default::default() }),
+    )));
+    assert!(call(&mut sts, &fed, Request::GetCallerIdentity).is_ok());
+    assert_error(
+        call(&mut sts, &fed, Request::AssumeRole(assume("demo", "s"))),
+        ErrorCode::AccessDenied,
+        "federated-user/fed is not authorized to perform: sts:AssumeRole",
+    );
+}
+
+#[test]
+fn root_cannot_assume_roles() {
+    let mut sts = sts();
+    let root = root(&sts, MAIN);
+    assert_error(
+        call(&mut sts, &root, Request::AssumeRole(assume("demo", "s"))),
+        ErrorCode::AccessDenied,
+        "Roles may not be assumed by root accounts.",
+    );
+}
+
+// ---- trust, ExternalId, MFA ----
+
+#[test]
+fn the_trust_policy_decides_who_may_assume() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let bob = user(&sts, MAIN, "bob");
+    let alice_arn = format!("arn:aws:iam::{MAIN}:user/alice");
+    assert_error(
+        call(&mut sts, &alice, Request::AssumeRole(assume("bobs", "s"))),
+        ErrorCode::AccessDenied,
+        &format!("User: {alice_arn} is not authorized to perform: sts:AssumeRole on resource: {}", role_arn("bobs")),
+    );
+    assert!(call(&mut sts, &bob, Request::AssumeRole(assume("bobs", "s"))).is_ok());
+    // Another account's role that trusts ours, and one that does not.
+    assert!(call(&mut sts, &alice, Request::AssumeRole(assume(&format!("arn:aws:iam::{OTHER}:role/cross"), "s"))).is_ok());
+    assert_error(
+        call(&mut sts, &alice, Request::AssumeRole(assume(&format!("arn:aws:iam::{OTHER}:role/private"), "s"))),
+        ErrorCode::AccessDenied,
+        "not authorized",
+    );
+    // A role that does not exist looks the same as one that does not trust the caller.
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(assume("nope", "s"))), ErrorCode::AccessDenied, "not authorized");
+    // A role session is trusted as its role.
+    let demo = session(&credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s")))));
+    assert!(call(&mut sts, &demo, Request::AssumeRole(assume("chained", "s"))).is_ok());
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(assume("chained", "s"))), ErrorCode::AccessDenied, "not authorized");
+}
+
+#[test]
+fn a_malformed_role_arn_is_invalid() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    assert_error(
+        call(&mut sts, &alice, Request::AssumeRole(assume("arn:aws::iam::123456789012:role/demo", "s"))),
+        ErrorCode::ValidationError,
+        "arn:aws::iam::123456789012:role/demo is invalid",
+    );
+    assert_error(
+        call(&mut sts, &alice, Request::AssumeRole(assume("arn:aws:iam::123456789012:user/demo", "s"))),
+        ErrorCode::ValidationError,
+        "is invalid",
+    );
+}
+
+#[test]
+fn external_id_must_match_when_the_role_requires_one() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(assume("partner", "s"))), ErrorCode::AccessDenied, "not authorized");
+    let wrong = AssumeRoleRequest { external_id: Some("x-2".into()), ..assume("partner", "s") };
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(wrong)), ErrorCode::AccessDenied, "not authorized");
+    assert!(
+        call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { external_id: Some("x-1".into()), ..assume("partner", "s") }))
+            .is_ok()
+    );
+}
+
+#[test]
+fn mfa_protected_roles_need_a_valid_code_or_an_mfa_session() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let serial = format!("arn:aws:iam::{MAIN}:mfa/alice");
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(assume("guarded", "s"))), ErrorCode::AccessDenied, "not authorized");
+    let wrong = AssumeRoleRequest { serial_number: Some(serial.clone()), token_code: Some("000000".into()), ..assume("guarded", "s") };
+    assert_error(
+        call(&mut sts, &alice, Request::AssumeRole(wrong)),
+        ErrorCode::AccessDenied,
+        "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+    );
+    let right = AssumeRoleRequest { serial_number: Some(serial.clone()), token_code: Some("123456".into()), ..assume("guarded", "s") };
+    assert!(call(&mut sts, &alice, Request::AssumeRole(right)).is_ok());
+    // GetSessionToken with MFA, then AssumeRole with that session.
+    let gst = GetSessionTokenRequest { serial_number: Some(serial), token_code: Some("123456".into()), ..Default::default() };
+    let mfa_session = session(&credentials(call(&mut sts, &alice, Request::GetSessionToken(gst))));
+    assert!(call(&mut sts, &mfa_session, Request::AssumeRole(assume("guarded", "s"))).is_ok());
+}
+
+#[test]
+fn totp_devices_take_the_code_of_the_model_clock() {
+    let mut sts = sts();
+    let bob = user(&sts, MAIN, "bob");
+    let serial = format!("arn:aws:iam::{MAIN}:mfa/bob");
+    let code = totp(TOTP_SECRET, now()).unwrap();
+    let stale = totp(TOTP_SECRET, now() - Duration::minutes(5)).unwrap();
+    let req = |c: &str| {
+        Request::GetSessionToken(GetSessionTokenRequest {
+            serial_number: Some(serial.clone()),
+            token_code: Some(c.into()),
+            ..Default::default()
+        })
+    };
+    assert!(call(&mut sts, &bob, req(&code)).is_ok());
+    assert_error(call(&mut sts, &bob, req(&stale)), ErrorCode::AccessDenied, "MultiFactorAuthentication failed");
+}
+
+// ---- tags ----
+
+#[test]
+fn tag_keys_are_unique_regardless_of_case() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let req = AssumeRoleRequest { tags: tags(&[("Project", "a"), ("project", "b")]), ..assume("demo", "s") };
+    assert_error(
+        call(&mut sts, &alice, Request::AssumeRole(req)),
+        ErrorCode::InvalidParameterValue,
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+    );
+}
+
+#[test]
+fn tag_keys_may_not_use_the_aws_prefix() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let req = AssumeRoleRequest { tags: tags(&[("AWS:Project", "a")]), ..assume("demo", "s") };
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(req)), ErrorCode::InvalidParameterValue, "aws:");
+}
+
+#[test]
+fn transitive_keys_must_be_among_the_tags() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let req = AssumeRoleRequest { tags: tags(&[("Project", "a")]), transitive_tag_keys: Some(vec!["Cost".into()]), ..assume("demo", "s") };
+    assert_error(
+        call(&mut sts, &alice, Request::AssumeRole(req)),
+        ErrorCode::InvalidParameterValue,
+        "The specified transitive tag key must be included in the requested tags.",
+    );
+    let ok =
+        AssumeRoleRequest { tags: tags(&[("Project", "a")]), transitive_tag_keys: Some(vec!["PROJECT".into()]), ..assume("demo", "s") };
+    assert!(call(&mut sts, &alice, Request::AssumeRole(ok)).is_ok());
+}
+
+#[test]
+fn transitive_tags_pass_through_chains_and_cannot_be_overridden() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let first = AssumeRoleRequest {
+        tags: tags(&[("Project", "p1"), ("Stage", "dev")]),
+        transitive_tag_keys: Some(vec!["Project".into()]),
+        ..assume("demo", "s1")
+    };
+    let first = session(&credentials(call(&mut sts, &alice, Request::AssumeRole(first))));
+    assert_error(
+        call(&mut sts, &first, Request::AssumeRole(AssumeRoleRequest { tags: tags(&[("project", "p2")]), ..assume("chained", "s2") })),
+        ErrorCode::InvalidParameterValue,
+        "conflicts with a transitive tag key from the calling session",
+    );
+    let second = credentials(call(&mut sts, &first, Request::AssumeRole(assume("chained", "s2"))));
+    let s = sts.session(&second.access_key_id).unwrap();
+    assert!(s.tags.iter().any(|t| t.key == "Project" && t.value == "p1"), "transitive tag inherited");
+    assert!(!s.tags.iter().any(|t| t.key == "Stage"), "non-transitive tag not inherited");
+    assert!(s.transitive_tag_keys.iter().any(|k| k == "Project"), "still transitive for the next hop");
+}
+
+#[test]
+fn role_tags_are_merged_and_session_tags_win_regardless_of_case() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let creds = credentials(call(
+        &mut sts,
+        &alice,
+        Request::AssumeRole(AssumeRoleRequest { tags: tags(&[("team", "green")]), ..assume("tagged", "s") }),
+    ));
+    let mut got: Vec<(String, String)> =
+        sts.session(&creds.access_key_id).unwrap().tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
+    got.sort();
+    assert_eq!(got, vec![("Project".into(), "old".into()), ("team".into(), "green".into())]);
+}
+
+#[test]
+fn federated_users_inherit_the_users_tags() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let creds = credentials(call(
+        &mut sts,
+        &alice,
+        Request::GetFederationToken(GetFederationTokenRequest { name: "fed".into(), ..Default::default() }),
+    ));
+    assert!(sts.session(&creds.access_key_id).unwrap().tags.iter().any(|t| t.key == "Team" && t.value == "blue"));
+}
+
+// ---- source identity ----
+
+#[test]
+fn source_identity_persists_through_chains_and_cannot_change() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let first = AssumeRoleRequest { source_identity: Some("alice-laptop".into()), ..assume("demo", "s1") };
+    let Response::AssumeRole(first) = call(&mut sts, &alice, Request::AssumeRole(first)).unwrap() else { panic!() };
+    assert_eq!(first.source_identity.as_deref(), Some("alice-laptop"));
+    let s1 = session(first.credentials.as_ref().unwrap());
+    let Response::AssumeRole(second) = call(&mut sts, &s1, Request::AssumeRole(assume("chained", "s2"))).unwrap() else { panic!() };
+    assert_eq!(second.source_identity.as_deref(), Some("alice-laptop"), "kept without being passed again");
+    let change = AssumeRoleRequest { source_identity: Some("mallory".into()), ..assume("chained", "s3") };
+    assert_error(call(&mut sts, &s1, Request::AssumeRole(change)), ErrorCode::AccessDenied, "sts:SetSourceIdentity");
+}
+
+// ---- identities ----
+
+#[test]
+fn get_caller_identity_reports_each_principal_as_aws_does() {
+    let mut sts = sts();
+    let root = root(&sts, MAIN);
+    let bob = user(&sts, MAIN, "bob");
+    let bob_id = sts.world().user(MAIN, "bob").unwrap().user_id.clone();
+    let role_id = sts.world().role(MAIN, "tagged").unwrap().role_id.clone();
+    let check = |sts: &mut sts_model::Sts, caller: &Caller, arn: &str, user_id: &str| {
+        let Response::GetCallerIdentity(r) = call(sts, caller, Request::GetCallerIdentity).unwrap() else { panic!() };
+        assert_eq!((r.arn.as_deref(), r.user_id.as_deref(), r.account.as_deref()), (Some(arn), Some(user_id), Some(MAIN)));
+    };
+    check(&mut sts, &root, &format!("arn:aws:iam::{MAIN}:root"), MAIN);
+    check(&mut sts, &bob, &format!("arn:aws:iam::{MAIN}:user/ops/bob"), &bob_id);
+    assert!(bob_id.starts_with("AIDA") && bob_id.len() == 21);
+    let alice = user(&sts, MAIN, "alice");
+    let role =
+        session(&credentials(call(&mut sts, &alice, Request::AssumeRole(assume("arn:aws:iam::123456789012:role/team/tagged", "ci")))));
+    check(&mut sts, &role, &format!("arn:aws:sts::{MAIN}:assumed-role/tagged/ci"), &format!("{role_id}:ci"));
+    let fed = session(&credentials(call(
+        &mut sts,
+        &alice,
+        Request::GetFederationToken(GetFederationTokenRequest { name: "jane".into(), ..Default::default() }),
+    )));
+    check(&mut sts, &fed, &format!("arn:aws:sts::{MAIN}:federated-user/jane"), &format!("{MAIN}:jane"));
+    let gst = session(&credentials(call(&mut sts, &bob, Request::GetSessionToken(Default::default()))));
+    check(&mut sts, &gst, &format!("arn:aws:iam::{MAIN}:user/ops/bob"), &bob_id);
+}
+
+// ---- AssumeRoot ----
+
+fn assume_root(target: &str, task: &str) -> Request {
+    Request::AssumeRoot(AssumeRootRequest {
+        target_principal: target.into(),
+        task_policy_arn: PolicyDescriptor::new(format!("arn:aws:iam::aws:policy/root-task/{task}")),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn assume_root_gives_the_management_account_short_root_sessions_on_members() {
+    let mut sts = sts();
+    let admin = user(&sts, MANAGEMENT, "admin");
+    let creds = credentials(call(&mut sts, &admin, assume_root(MEMBER, "IAMAuditRootUserCredentials")));
+    assert_eq!(creds.expiration, after(900));
+    assert_eq!(caller_arn(&mut sts, &session(&creds)), format!("arn:aws:iam::{MEMBER}:root"));
+    // Not an organization administrator, not a member, not a root task.
+    let alice = user(&sts, MAIN, "alice");
+    assert_error(call(&mut sts, &alice, assume_root(MEMBER, "S3UnlockBucketPolicy")), ErrorCode::AccessDenied, "sts:AssumeRoot");
+    assert_error(call(&mut sts, &admin, assume_root(OTHER, "S3UnlockBucketPolicy")), ErrorCode::AccessDenied, "sts:AssumeRoot");
+    assert_error(call(&mut sts, &admin, assume_root(MEMBER, "AdministratorAccess")), ErrorCode::ValidationError, "is invalid");
+    // Root credentials cannot call it.
+    let root = root(&sts, MANAGEMENT);
+    assert_error(call(&mut sts, &root, assume_root(MEMBER, "S3UnlockBucketPolicy")), ErrorCode::AccessDenied, "sts:AssumeRoot");
+}
+
+#[test]
+fn assume_root_and_get_web_identity_token_are_regional_only() {
+    let mut sts = sts_with(StsConfig { region: None, ..StsConfig::default() });
+    let admin = user(&sts, MANAGEMENT, "admin");
+    assert_error(call(&mut sts, &admin, assume_root(MEMBER, "S3UnlockBucketPolicy")), ErrorCode::InvalidAction, "AssumeRoot");
+    let alice = user(&sts, MAIN, "alice");
+    let gwit = Request::GetWebIdentityToken(GetWebIdentityTokenRequest {
+        audience: vec!["a".into()],
+        signing_algorithm: "RS256".into(),
+        ..Default::default()
+    });
+    assert_error(call(&mut sts, &alice, gwit), ErrorCode::InvalidAction, "GetWebIdentityToken");
+}
+
+// ---- DecodeAuthorizationMessage ----
+
+#[test]
+fn access_denied_answers_leave_a_message_that_decode_authorization_message_decodes() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    call(&mut sts, &alice, Request::AssumeRole(assume("bobs", "s"))).unwrap_err();
+    let encoded = sts.authorization_messages().last().unwrap().to_owned();
+    let Response::DecodeAuthorizationMessage(r) =
+        call(&mut sts, &alice, Request::DecodeAuthorizationMessage(DecodeAuthorizationMessageRequest { encoded_message: encoded }))
+            .unwrap()
+    else {
+        panic!()
+    };
+    let decoded: serde_json::Value = serde_json::from_str(r.decoded_message.as_deref().unwrap()).unwrap();
+    assert_eq!(decoded["allowed"], false);
+    assert_eq!(decoded["context"]["action"], "sts:AssumeRole");
+    assert_eq!(decoded["context"]["resource"], role_arn("bobs"));
+    assert_error(
+        call(
+            &mut sts,
+            &alice,
+            Request::DecodeAuthorizationMessage(DecodeAuthorizationMessageRequest { encoded_message: "garbage".into() }),
+        ),
+        ErrorCode::InvalidAuthorizationMessageException,
+        "",
+    );
+}
+
+// ---- GetDelegatedAccessToken ----
+
+#[test]
+fn trade_in_tokens_are_exchanged_once_before_they_expire() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let token = sts.issue_trade_in_token(&role_arn("demo"), after(600)).unwrap();
+    let req = || Request::GetDelegatedAccessToken(GetDelegatedAccessTokenRequest { trade_in_token: token.clone() });
+    let Response::GetDelegatedAccessToken(r) = call(&mut sts, &alice, req()).unwrap() else { panic!() };
+    assert!(r.assumed_principal.unwrap().starts_with(&format!("arn:aws:sts::{MAIN}:assumed-role/demo/")));
+    assert_eq!(r.packed_policy_size, None, "not populated for this operation");
+    assert_error(call(&mut sts, &alice, req()), ErrorCode::ExpiredTradeInTokenException, "already been used");
+    let late = sts.issue_trade_in_token(&role_arn("demo"), after(600)).unwrap();
+    let err = sts
+        .call(after(600), &alice, Request::GetDelegatedAccessToken(GetDelegatedAccessTokenRequest { trade_in_token: late }))
+        .unwrap_err();
+    assert_eq!((err.code, err.message.as_str()), (ErrorCode::ExpiredTradeInTokenException, "The trade-in token has expired."));
+}
+
+// ---- GetWebIdentityToken ----
+
+fn gwit(alg: &str, duration: Option<i32>) -> Request {
+    Request::GetWebIdentityToken(GetWebIdentityTokenRequest {
+        audience: vec!["https://api.example".into()],
+        duration_seconds: duration,
+        signing_algorithm: alg.into(),
+        tags: tags(&[("env", "ci")]),
+    })
+}
+
+#[test]
+fn web_identity_tokens_are_signed_jwts_that_verify_with_the_published_keys() {
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+    use sts_model::web_identity::{SigningAlgorithm, jwks};
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    for alg in ["RS256", "ES384"] {
+        let Response::GetWebIdentityToken(r) = call(&mut sts, &alice, gwit(alg, None)).unwrap() else { panic!() };
+        let token = r.web_identity_token.unwrap();
+        assert_eq!(r.expiration, Some(after(300)), "default lifetime is 300 s");
+        let header = decode_header(&token).unwrap();
+        let jwk = jwks().find(header.kid.as_deref().unwrap()).cloned().expect("kid is published");
+        let algorithm = SigningAlgorithm::from_name(alg).unwrap().algorithm();
+        assert_eq!(header.alg, algorithm);
+        let mut validation = Validation::new(algorithm);
+        validation.set_audience(&["https://api.example"]);
+        validation.validate_exp = false; // the model's clock is not the system clock
+        let claims = decode::<serde_json::Value>(&token, &DecodingKey::from_jwk(&jwk).unwrap(), &validation).unwrap().claims;
+        assert_eq!(claims["sub"], format!("arn:aws:iam::{MAIN}:user/alice"));
+        assert_eq!(claims["exp"], after(300).unix_timestamp());
+        assert_eq!(claims["https://sts.amazonaws.com/"]["request_tags"]["env"], "ci");
+        // A tampered token fails verification.
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        parts[1] = parts[1].replacen('e', "f", 1);
+        assert!(decode::<serde_json::Value>(&parts.join("."), &DecodingKey::from_jwk(&jwk).unwrap(), &validation).is_err());
+        let _ = Algorithm::RS256;
+    }
+}
+
+#[test]
+fn web_identity_tokens_need_enabled_accounts_documented_algorithms_and_no_escalation() {
+    let mut sts = sts();
+    let admin = user(&sts, MANAGEMENT, "admin");
+    assert_error(call(&mut sts, &admin, gwit("RS256", None)), ErrorCode::OutboundWebIdentityFederationDisabledException, "not enabled");
+    let alice = user(&sts, MAIN, "alice");
+    assert_error(call(&mut sts, &alice, gwit("HS256", None)), ErrorCode::ValidationError, "enum value set: [ES384, RS256]");
+    // A role session with 15 minutes left cannot mint a one-hour token.
+    let short = session(&credentials(call(
+        &mut sts,
+        &alice,
+        Request::AssumeRole(AssumeRoleRequest { duration_seconds: Some(900), ..assume("demo", "s") }),
+    )));
+    let err = call(&mut sts, &short, gwit("RS256", Some(3600))).unwrap_err();
+    assert_eq!((err.code, err.http_status()), (ErrorCode::SessionDurationEscalationException, 403));
+    assert!(call(&mut sts, &short, gwit("RS256", Some(900))).is_ok());
+}
+
+// ---- regions ----
+
+#[test]
+fn a_region_where_sts_is_deactivated_answers_region_disabled() {
+    let mut sts = sts_with(StsConfig { region: Some("ap-east-1".into()), ..StsConfig::default() });
+    let alice = user(&sts, MAIN, "alice");
+    let err = call(&mut sts, &alice, Request::GetSessionToken(Default::default())).unwrap_err();
+    assert_eq!((err.code, err.http_status()), (ErrorCode::RegionDisabledException, 403));
+    assert_eq!(
+        err.message,
+        "STS is not activated in this region for account:123456789012. Your account administrator can activate STS in this region using the IAM Console."
+    );
+    // The role's account decides for AssumeRole: OTHER is active there.
+    assert!(call(&mut sts, &alice, Request::AssumeRole(assume(&format!("arn:aws:iam::{OTHER}:role/cross"), "s"))).is_ok());
+}
