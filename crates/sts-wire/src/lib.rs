@@ -9,4 +9,5 @@
 
 pub mod constraints;
 pub mod query;
+pub mod sigv4;
 pub mod xml;

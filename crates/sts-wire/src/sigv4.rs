@@ -1,0 +1,476 @@
+//! AWS Signature Version 4 for STS: signing (the conformance runner signs its requests) and
+//! verification (the mock authenticates callers), header-based and presigned (query) forms.
+//!
+//! The verifier answers what STS answers: `IncompleteSignature` for a malformed Authorization,
+//! `SignatureDoesNotMatch` for a wrong signature, scope or clock skew (STS ignores `X-Amz-Expires`
+//! and allows 15 minutes either way of `X-Amz-Date`, with its observed "Signature expired" /
+//! "Signature not yet current" messages), `InvalidClientTokenId` for an unknown key. Key lookup is a
+//! closure, so this module knows nothing of the model.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Digest, Sha256};
+use sts_model::time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use sts_model::{ErrorCode, StsError};
+
+use crate::query::encode_component;
+
+/// The only algorithm accepted (SigV4a is listed by the model but no SDK uses it for STS by default).
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// The service name in credential scopes.
+pub const SERVICE: &str = "sts";
+/// STS's clock-skew window.
+pub const MAX_SKEW: Duration = Duration::minutes(15);
+
+/// An HTTP request as the signer sees it. `path` is the decoded path, `query` the decoded pairs.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// `GET`, `POST`.
+    pub method: &'a str,
+    /// Decoded path, `/` for STS.
+    pub path: &'a str,
+    /// Decoded query parameters, in order.
+    pub query: &'a [(String, String)],
+    /// Headers as received (names in any case; repeated names allowed).
+    pub headers: &'a [(String, String)],
+    /// The body.
+    pub body: &'a [u8],
+}
+
+/// Credentials to sign with.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    /// Access key id.
+    pub access_key_id: &'a str,
+    /// Secret access key.
+    pub secret_access_key: &'a str,
+    /// Session token of temporary credentials.
+    pub session_token: Option<&'a str>,
+}
+
+/// What a verified signature establishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The signing key id.
+    pub access_key_id: String,
+    /// `X-Amz-Security-Token`, from the header or the query.
+    pub session_token: Option<String>,
+    /// The region of the credential scope.
+    pub region: String,
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hex SHA-256 of a payload.
+pub fn payload_hash(body: &[u8]) -> String {
+    hex(&Sha256::digest(body))
+}
+
+/// The SigV4 signing key: HMAC chain over date, region, service and `aws4_request`.
+pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+    let k_region = hmac(&k_date, region.as_bytes());
+    let k_service = hmac(&k_region, service.as_bytes());
+    hmac(&k_service, b"aws4_request")
+}
+
+/// `20150830T123600Z`.
+pub fn format_amz_date(t: OffsetDateTime) -> String {
+    let t = t.to_offset(sts_model::time::UtcOffset::UTC);
+    format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
+}
+
+/// Parses `20150830T123600Z`.
+pub fn parse_amz_date(text: &str) -> Option<OffsetDateTime> {
+    let b = text.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let s = text.get(r)?;
+        s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok()).flatten()
+    };
+    let date = Date::from_calendar_date(num(0..4)? as i32, Month::try_from(num(4..6)? as u8).ok()?, num(6..8)? as u8).ok()?;
+    let time = Time::from_hms(num(9..11)? as u8, num(11..13)? as u8, num(13..15)? as u8).ok()?;
+    Some(PrimitiveDateTime::new(date, time).assume_utc())
+}
+
+/// The canonical URI: dot segments removed, slashes collapsed, each segment URI-encoded.
+fn canonical_uri(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = String::from("/");
+    for (i, s) in segments.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        encode_component(s, &mut out);
+    }
+    if path.ends_with('/') && !segments.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+fn canonical_query(query: &[(String, String)], exclude_signature: bool) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .iter()
+        .filter(|(k, _)| !(exclude_signature && k == "X-Amz-Signature"))
+        .map(|(k, v)| {
+            let (mut ek, mut ev) = (String::new(), String::new());
+            encode_component(k, &mut ek);
+            encode_component(v, &mut ev);
+            (ek, ev)
+        })
+        .collect();
+    pairs.sort();
+    pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+}
+
+/// The value of a header for signing: all occurrences, trimmed, inner runs of spaces collapsed, joined by `,`.
+fn header_value(headers: &[(String, String)], name: &str) -> Option<String> {
+    let values: Vec<String> = headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
+
+/// The canonical request of `req` over `signed_headers` (lower-case, sorted).
+pub fn canonical_request(req: &Request<'_>, signed_headers: &[String], payload_hash: &str, presigned: bool) -> String {
+    let mut out = String::with_capacity(256);
+    out.push_str(req.method);
+    out.push('\n');
+    out.push_str(&canonical_uri(req.path));
+    out.push('\n');
+    out.push_str(&canonical_query(req.query, presigned));
+    out.push('\n');
+    for name in signed_headers {
+        out.push_str(name);
+        out.push(':');
+        out.push_str(&header_value(req.headers, name).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&signed_headers.join(";"));
+    out.push('\n');
+    out.push_str(payload_hash);
+    out
+}
+
+/// The signature of `req` for an explicit scope (any service): what test vectors and other
+/// signers are checked against.
+pub fn signature_for(
+    req: &Request<'_>,
+    secret: &str,
+    amz_date: &str,
+    region: &str,
+    service: &str,
+    signed_headers: &[String],
+    presigned: bool,
+) -> String {
+    let scope = Scope {
+        date: amz_date.get(..8).unwrap_or_default().to_string(),
+        region: region.into(),
+        service: service.into(),
+        terminator: "aws4_request".into(),
+    };
+    let canonical = canonical_request(req, signed_headers, &payload_hash(req.body), presigned);
+    signature(secret, amz_date, &scope, &canonical)
+}
+
+fn signature(secret: &str, amz_date: &str, scope: &Scope, canonical: &str) -> String {
+    let string_to_sign = format!("{ALGORITHM}\n{amz_date}\n{}\n{}", scope.text(), payload_hash(canonical.as_bytes()));
+    hex(&hmac(&signing_key(secret, &scope.date, &scope.region, &scope.service), string_to_sign.as_bytes()))
+}
+
+/// A credential scope `date/region/service/aws4_request`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Scope {
+    date: String,
+    region: String,
+    service: String,
+    terminator: String,
+}
+
+impl Scope {
+    fn text(&self) -> String {
+        format!("{}/{}/{}/{}", self.date, self.region, self.service, self.terminator)
+    }
+}
+
+fn signed_header_names(req: &Request<'_>, extra: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> =
+        req.headers.iter().map(|(k, _)| k.to_ascii_lowercase()).chain(extra.iter().map(|s| s.to_string())).collect();
+    // Sign what botocore signs: host, content-type, x-amz-*; never hop-by-hop or user-agent headers.
+    names.retain(|n| n == "host" || n == "content-type" || n.starts_with("x-amz-") || n.starts_with("x-k8s-"));
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Signs `req` in the Authorization header: returns the headers to add (`X-Amz-Date`,
+/// `X-Amz-Security-Token` when the credentials have one, `Authorization`). `req.headers` must
+/// already hold `host` (and `content-type` for a form body).
+pub fn sign(req: &Request<'_>, credentials: &Credentials<'_>, region: &str, now: OffsetDateTime) -> Vec<(String, String)> {
+    let amz_date = format_amz_date(now);
+    let mut added = vec![("X-Amz-Date".to_string(), amz_date.clone())];
+    if let Some(token) = credentials.session_token {
+        added.push(("X-Amz-Security-Token".to_string(), token.to_string()));
+    }
+    let mut headers = req.headers.to_vec();
+    headers.extend(added.iter().cloned());
+    let full = Request { headers: &headers, ..*req };
+    let names = signed_header_names(&full, &[]);
+    let scope =
+        Scope { date: amz_date[..8].to_string(), region: region.into(), service: SERVICE.into(), terminator: "aws4_request".into() };
+    let canonical = canonical_request(&full, &names, &payload_hash(req.body), false);
+    let sig = signature(credentials.secret_access_key, &amz_date, &scope, &canonical);
+    added.push((
+        "Authorization".to_string(),
+        format!(
+            "{ALGORITHM} Credential={}/{}, SignedHeaders={}, Signature={sig}",
+            credentials.access_key_id,
+            scope.text(),
+            names.join(";")
+        ),
+    ));
+    added
+}
+
+/// Presigns `req` (usually a GET) in its query string: returns the full query to send, ending with
+/// `X-Amz-Signature`. Only `host` (and any `x-k8s-*` header, as EKS tokens do) is signed.
+pub fn presign(req: &Request<'_>, credentials: &Credentials<'_>, region: &str, now: OffsetDateTime, expires: u32) -> Vec<(String, String)> {
+    let amz_date = format_amz_date(now);
+    let scope =
+        Scope { date: amz_date[..8].to_string(), region: region.into(), service: SERVICE.into(), terminator: "aws4_request".into() };
+    let mut names: Vec<String> =
+        req.headers.iter().map(|(k, _)| k.to_ascii_lowercase()).filter(|n| n == "host" || n.starts_with("x-k8s-")).collect();
+    names.sort();
+    names.dedup();
+    let mut query = req.query.to_vec();
+    query.push(("X-Amz-Algorithm".into(), ALGORITHM.into()));
+    query.push(("X-Amz-Credential".into(), format!("{}/{}", credentials.access_key_id, scope.text())));
+    query.push(("X-Amz-Date".into(), amz_date.clone()));
+    query.push(("X-Amz-Expires".into(), expires.to_string()));
+    query.push(("X-Amz-SignedHeaders".into(), names.join(";")));
+    if let Some(token) = credentials.session_token {
+        query.push(("X-Amz-Security-Token".into(), token.into()));
+    }
+    let canonical = canonical_request(&Request { query: &query, ..*req }, &names, &payload_hash(req.body), true);
+    let sig = signature(credentials.secret_access_key, &amz_date, &scope, &canonical);
+    query.push(("X-Amz-Signature".into(), sig));
+    query
+}
+
+fn incomplete(message: impl Into<String>) -> StsError {
+    StsError::new(ErrorCode::IncompleteSignature, message)
+}
+
+fn mismatch(message: impl Into<String>) -> StsError {
+    StsError::new(ErrorCode::SignatureDoesNotMatch, message)
+}
+
+/// The signature parts found in a request, from the Authorization header or the query.
+struct Parts {
+    credential: String,
+    signed_headers: Vec<String>,
+    signature: String,
+    amz_date: String,
+    presigned: bool,
+}
+
+fn parse_authorization(value: &str, headers: &[(String, String)]) -> Result<Parts, StsError> {
+    let rest = value
+        .strip_prefix(ALGORITHM)
+        .filter(|r| r.starts_with(' '))
+        .ok_or_else(|| incomplete(format!("Unsupported AWS 'algorithm': '{}'", value.split_whitespace().next().unwrap_or_default())))?;
+    let (mut credential, mut signed, mut signature) = (None, None, None);
+    for item in rest.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let Some((k, v)) = item.split_once('=') else {
+            return Err(incomplete(format!(
+                "'{item}' not a valid key=value pair (missing equal-sign) in Authorization header: '{value}'."
+            )));
+        };
+        match k.trim() {
+            "Credential" => credential = Some(v.trim().to_string()),
+            "SignedHeaders" => signed = Some(v.trim().to_string()),
+            "Signature" => signature = Some(v.trim().to_string()),
+            _ => {}
+        }
+    }
+    let amz_date = header_value(headers, "x-amz-date");
+    let mut missing = String::new();
+    if credential.is_none() {
+        missing.push_str("Authorization header requires 'Credential' parameter. ");
+    }
+    if signature.is_none() {
+        missing.push_str("Authorization header requires 'Signature' parameter. ");
+    }
+    if signed.is_none() {
+        missing.push_str("Authorization header requires 'SignedHeaders' parameter. ");
+    }
+    if amz_date.is_none() {
+        missing.push_str("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+    }
+    match (credential, signed, signature, amz_date) {
+        (Some(credential), Some(signed), Some(signature), Some(amz_date)) => {
+            Ok(Parts { credential, signed_headers: signed.split(';').map(str::to_string).collect(), signature, amz_date, presigned: false })
+        }
+        _ => Err(incomplete(format!("{missing}Authorization={value}"))),
+    }
+}
+
+fn parse_presigned(query: &[(String, String)]) -> Result<Parts, StsError> {
+    let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let algorithm = get("X-Amz-Algorithm").unwrap_or_default();
+    if algorithm != ALGORITHM {
+        return Err(incomplete(format!("Unsupported AWS 'algorithm': '{algorithm}'")));
+    }
+    let mut missing = Vec::new();
+    for name in ["X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"] {
+        if get(name).is_none() {
+            missing.push(format!("AWS query-string parameters must include '{name}'."));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(incomplete(format!("{} Re-examine the query-string parameters.", missing.join(" "))));
+    }
+    Ok(Parts {
+        credential: get("X-Amz-Credential").unwrap_or_default(),
+        signed_headers: get("X-Amz-SignedHeaders").unwrap_or_default().split(';').map(str::to_string).collect(),
+        signature: get("X-Amz-Signature").unwrap_or_default(),
+        amz_date: get("X-Amz-Date").unwrap_or_default(),
+        presigned: true,
+    })
+}
+
+/// Whether the request carries any SigV4 material (header or presigned query).
+pub fn is_signed(req: &Request<'_>) -> bool {
+    header_value(req.headers, "authorization").is_some() || req.query.iter().any(|(k, _)| k == "X-Amz-Algorithm")
+}
+
+/// Verifies the signature of `req` at `now` for an endpoint in `region`; `secret_for` gives the
+/// secret of a key id (or `None` for an unknown key). `Ok(None)` when the request is not signed.
+///
+/// ```
+/// use sts_wire::sigv4::{sign, verify, Credentials, Request};
+/// use sts_model::time::OffsetDateTime;
+/// let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
+/// let headers = vec![("host".to_string(), "sts.us-east-1.amazonaws.com".to_string())];
+/// let body = b"Action=GetCallerIdentity&Version=2011-06-15";
+/// let req = Request { method: "POST", path: "/", query: &[], headers: &headers, body };
+/// let creds = Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: "secret", session_token: None };
+/// let mut signed = headers.clone();
+/// signed.extend(sign(&req, &creds, "us-east-1", now));
+/// let req = Request { headers: &signed, ..req };
+/// let ok = verify(&req, now, "us-east-1", |_| Some("secret".into())).unwrap().unwrap();
+/// assert_eq!(ok.access_key_id, "AKIDEXAMPLE");
+/// assert!(verify(&req, now, "us-east-1", |_| Some("wrong".into())).is_err());
+/// ```
+pub fn verify(
+    req: &Request<'_>,
+    now: OffsetDateTime,
+    region: &str,
+    secret_for: impl FnOnce(&str) -> Option<String>,
+) -> Result<Option<Verified>, StsError> {
+    let header_auth = header_value(req.headers, "authorization");
+    let query_auth = req.query.iter().any(|(k, _)| k == "X-Amz-Algorithm");
+    let parts = match (header_auth, query_auth) {
+        (None, false) => return Ok(None),
+        (Some(value), _) => parse_authorization(&value, req.headers)?,
+        (None, true) => parse_presigned(req.query)?,
+    };
+    let header_token = header_value(req.headers, "x-amz-security-token");
+    let query_token = req.query.iter().find(|(k, _)| k == "X-Amz-Security-Token").map(|(_, v)| v.clone());
+    if header_token.is_some() && query_token.is_some() {
+        // fidelity: inferred (AWS's answer to a token sent twice is not established).
+        return Err(StsError::new(
+            ErrorCode::InvalidParameterCombination,
+            "X-Amz-Security-Token must be sent either as a header or as a query parameter, not both.",
+        ));
+    }
+
+    // Credential = AKID/date/region/service/aws4_request
+    let fields: Vec<&str> = parts.credential.split('/').collect();
+    let [akid, date, scope_region, service, terminator] = fields.as_slice() else {
+        return Err(incomplete(format!(
+            "Credential should be scoped to a valid region, not '{}'. ",
+            fields.get(2).copied().unwrap_or_default()
+        )));
+    };
+    let scope = Scope {
+        date: date.to_string(),
+        region: scope_region.to_string(),
+        service: service.to_string(),
+        terminator: terminator.to_string(),
+    };
+    let signed_at = parse_amz_date(&parts.amz_date).ok_or_else(|| {
+        incomplete(format!("Date must be in ISO-8601 'basic format'. Got '{}'. See http://en.wikipedia.org/wiki/ISO_8601", parts.amz_date))
+    })?;
+    if scope.terminator != "aws4_request" {
+        return Err(mismatch(format!("Credential should be scoped with a valid terminator: 'aws4_request', not '{}'. ", scope.terminator)));
+    }
+    if scope.service != SERVICE {
+        return Err(mismatch(format!("Credential should be scoped to correct service: '{SERVICE}'. ")));
+    }
+    if scope.region != region {
+        return Err(mismatch(format!("Credential should be scoped to a valid region, not '{}'. ", scope.region)));
+    }
+    if scope.date != parts.amz_date[..8] {
+        return Err(mismatch(format!(
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{}'.",
+            scope.date,
+            &parts.amz_date[..8],
+            parts.amz_date
+        )));
+    }
+    if !parts.signed_headers.iter().any(|h| h == "host") {
+        return Err(mismatch("'Host' must be a 'SignedHeader' in the AWS Authorization."));
+    }
+    // STS ignores X-Amz-Expires: every signature is good 15 minutes either way of X-Amz-Date.
+    if signed_at < now - MAX_SKEW {
+        return Err(mismatch(format!(
+            "Signature expired: {} is now earlier than {} ({} - 15 min.)",
+            parts.amz_date,
+            format_amz_date(now - MAX_SKEW),
+            format_amz_date(now)
+        )));
+    }
+    if signed_at > now + MAX_SKEW {
+        return Err(mismatch(format!(
+            "Signature not yet current: {} is still later than {} ({} + 15 min.)",
+            parts.amz_date,
+            format_amz_date(now + MAX_SKEW),
+            format_amz_date(now)
+        )));
+    }
+    let secret = secret_for(akid).ok_or_else(StsError::invalid_client_token_id)?;
+    let canonical = canonical_request(req, &parts.signed_headers, &payload_hash(req.body), parts.presigned);
+    let expected = signature(&secret, &parts.amz_date, &scope, &canonical);
+    // Constant-time comparison: the mock is a test tool, but a verifier should not leak timing.
+    let equal = expected.len() == parts.signature.len()
+        && expected.bytes().zip(parts.signature.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if !equal {
+        return Err(mismatch(
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        ));
+    }
+    Ok(Some(Verified { access_key_id: akid.to_string(), session_token: header_token.or(query_token), region: scope.region }))
+}
