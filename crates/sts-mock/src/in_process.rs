@@ -35,6 +35,17 @@ pub struct Answer {
 /// ```
 pub fn answer(sts: &mut Sts, now: OffsetDateTime, caller: &Caller, params: &[(String, String)]) -> Answer {
     let request_id = sts.request_id();
+    answer_with_request_id(sts, now, caller, params, request_id)
+}
+
+/// [`answer`] with a request id chosen by the caller (the server draws it first, for its journal).
+pub fn answer_with_request_id(
+    sts: &mut Sts,
+    now: OffsetDateTime,
+    caller: &Caller,
+    params: &[(String, String)],
+    request_id: String,
+) -> Answer {
     let decoded = query::decode(params);
     let request = decoded.as_ref().ok().cloned();
     let outcome = decoded.and_then(|request| sts.call(now, caller, request));

@@ -1,8 +1,265 @@
-//! # sts-mock: the STS mock
+//! # sts-mock: a faithful, stateful STS for tests
 //!
-//! The served form of the reference model. This first slice is the in-process pipeline every server
-//! front end shares (query parameters in, XML answer out); the wiremock-backed `MockSts` builds on it.
+//! Start one per test, point your client at [`MockSts::uri`], move its [`Clock`] to test refresh
+//! before expiry, inject [`Faults`], and read the [`Journal`] of the calls your code made.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use sts_mock::MockSts;
+//! use sts_model::time::Duration;
+//!
+//! let sts = MockSts::start().await;                     // account 123456789012, user "test", role "test-role"
+//! let (key, secret) = sts.default_credentials();        // AKIAIOSFODNN7EXAMPLE / wJalr...EXAMPLEKEY
+//! sts.clock().advance(Duration::hours(2));              // sessions minted before now are expired
+//! assert!(sts.uri().starts_with("http://127.0.0.1:"));
+//! assert!(sts.journal().calls().is_empty());
+//! # let _ = (key, secret);
+//! # }
+//! ```
+//!
+//! The same controls exist over HTTP under `/__sts/` (see [`admin`]), for non-Rust clients of
+//! `sts-harness serve`.
 
 #![warn(missing_docs)]
 
+pub mod admin;
+mod clock;
+mod faults;
 pub mod in_process;
+mod journal;
+mod server;
+mod service;
+
+pub use clock::Clock;
+pub use faults::{Decision, Fault, Faults};
+pub use journal::{Call, Journal};
+pub use service::{ADMIN_PREFIX, CallLog, HttpRequest, MAX_BODY_BYTES, Reply, Service};
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sts_model::time::OffsetDateTime;
+use sts_model::world::{AccessKey, Role, User, World, WorldError, WorldFile};
+use sts_model::{Sts, StsConfig};
+use tokio::sync::watch;
+
+/// The account of the default world.
+pub const DEFAULT_ACCOUNT: &str = "123456789012";
+/// The access key id of the default world's user `test` (the AWS documentation's example key).
+pub const DEFAULT_ACCESS_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+/// Its secret.
+pub const DEFAULT_SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+/// How many calls the journal keeps unless told otherwise.
+pub const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
+
+/// The world a mock starts with when given none: account 123456789012 with user `test` (the
+/// documentation's example key) and role `test-role` (12-hour maximum, trusting the account).
+pub fn default_world() -> World {
+    let mut world = World::default();
+    world
+        .add_user(DEFAULT_ACCOUNT, User::new("test").access_key(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY))
+        .expect("the default user is valid");
+    world.add_role(DEFAULT_ACCOUNT, Role::new("test-role").max_session_duration(43200)).expect("the default role is valid");
+    world
+}
+
+/// Configures a [`MockSts`].
+pub struct MockStsBuilder {
+    world: World,
+    seed: u64,
+    clock: Clock,
+    config: StsConfig,
+    journal_capacity: usize,
+    address: SocketAddr,
+    log: Option<CallLog>,
+}
+
+impl Default for MockStsBuilder {
+    fn default() -> Self {
+        MockStsBuilder {
+            world: default_world(),
+            seed: 0,
+            clock: Clock::real(),
+            config: StsConfig::default(),
+            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            address: SocketAddr::from(([127, 0, 0, 1], 0)),
+            log: None,
+        }
+    }
+}
+
+impl MockStsBuilder {
+    /// Replaces the default world.
+    pub fn world(mut self, world: World) -> Self {
+        self.world = world;
+        self
+    }
+
+    /// Loads a TOML world file (its settings apply too: seed, clock, region, token padding).
+    pub fn world_toml(mut self, text: &str) -> Result<Self, WorldError> {
+        let file = WorldFile::parse(text)?;
+        self.world = file.world;
+        if let Some(seed) = file.settings.seed {
+            self.seed = seed;
+        }
+        if let Some(at) = file.settings.clock {
+            self.clock = Clock::frozen(at);
+        }
+        self.config = self.config.with_settings(&file.settings);
+        Ok(self)
+    }
+
+    /// Adds a user to the world.
+    pub fn user(mut self, account: &str, user: User) -> Result<Self, WorldError> {
+        self.world.add_user(account, user)?;
+        Ok(self)
+    }
+
+    /// Adds a role to the world.
+    pub fn role(mut self, account: &str, role: Role) -> Result<Self, WorldError> {
+        self.world.add_role(account, role)?;
+        Ok(self)
+    }
+
+    /// Seeds the generator of keys, secrets, tokens and request ids.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Starts with the clock frozen at `at`.
+    pub fn frozen_at(mut self, at: OffsetDateTime) -> Self {
+        self.clock = Clock::frozen(at);
+        self
+    }
+
+    /// The endpoint: `Some(region)` for `sts.{region}.amazonaws.com` (default `us-east-1`), `None`
+    /// for the global endpoint.
+    pub fn region(mut self, region: Option<&str>) -> Self {
+        self.config.region = region.map(str::to_owned);
+        self
+    }
+
+    /// Adds bytes to every session token (4096+ tests clients against large tokens).
+    pub fn session_token_padding(mut self, bytes: usize) -> Self {
+        self.config.session_token_padding = bytes;
+        self
+    }
+
+    /// How many calls the journal keeps (oldest dropped first).
+    pub fn journal_capacity(mut self, calls: usize) -> Self {
+        self.journal_capacity = calls;
+        self
+    }
+
+    /// Listens on `address` instead of a free port on 127.0.0.1.
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.address = address;
+        self
+    }
+
+    /// Calls `log` after each STS call (the `serve` command prints one line per call with it).
+    pub fn on_call(mut self, log: impl Fn(&Call, Duration) + Send + Sync + 'static) -> Self {
+        self.log = Some(Box::new(log));
+        self
+    }
+
+    /// Binds and starts serving; panics if the address cannot be bound (see [`Self::try_start`]).
+    pub async fn start(self) -> MockSts {
+        self.try_start().await.expect("the mock STS could not bind its address")
+    }
+
+    /// Binds and starts serving.
+    pub async fn try_start(self) -> std::io::Result<MockSts> {
+        let sts = Sts::with_config(self.world, self.seed, self.config);
+        let mut service = Service::new(sts, self.clock, self.journal_capacity);
+        service.log = self.log;
+        let service = Arc::new(service);
+        let listener = server::bind(self.address).await?;
+        let address = listener.local_addr()?;
+        let (shutdown, receiver) = watch::channel(false);
+        tokio::spawn(server::run(listener, service.clone(), receiver));
+        Ok(MockSts { service, address, shutdown })
+    }
+}
+
+/// A running mock STS. Stops when dropped.
+pub struct MockSts {
+    service: Arc<Service>,
+    address: SocketAddr,
+    shutdown: watch::Sender<bool>,
+}
+
+impl MockSts {
+    /// A builder.
+    pub fn builder() -> MockStsBuilder {
+        MockStsBuilder::default()
+    }
+
+    /// A mock with the default world on a free port.
+    pub async fn start() -> MockSts {
+        MockSts::builder().start().await
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The socket address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The clock (freeze, set, advance).
+    pub fn clock(&self) -> Clock {
+        self.service.clock.clone()
+    }
+
+    /// The faults.
+    pub fn faults(&self) -> Faults {
+        self.service.faults.clone()
+    }
+
+    /// The journal.
+    pub fn journal(&self) -> Journal {
+        self.service.journal.clone()
+    }
+
+    /// Reads or changes the model (its world, sessions...) while the mock runs.
+    pub fn with_sts<R>(&self, f: impl FnOnce(&mut Sts) -> R) -> R {
+        f(&mut self.service.sts())
+    }
+
+    /// Changes the world while the mock runs (add users, roles, providers).
+    pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
+        f(self.service.sts().world_mut())
+    }
+
+    /// A user's first long-term key (or the root's when `user` is `None`).
+    pub fn access_key(&self, account: &str, user: Option<&str>) -> Option<AccessKey> {
+        let sts = self.service.sts();
+        match user {
+            Some(u) => sts.world().user(account, u)?.access_keys.first().cloned(),
+            None => sts.world().root_key(account).cloned(),
+        }
+    }
+
+    /// The default user's key id and secret.
+    pub fn default_credentials(&self) -> (&'static str, &'static str) {
+        (DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY)
+    }
+
+    /// Stops accepting connections (dropping the mock does the same).
+    pub fn stop(&self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+impl Drop for MockSts {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -166,6 +166,26 @@ impl Sts {
         self.sessions.get(access_key_id)
     }
 
+    /// The principal a key acts as: its user or root for long-term keys, its session's principal for
+    /// temporary ones (expired or not).
+    pub fn principal_of(&self, access_key_id: &str) -> Option<Principal> {
+        if let Some((owner, _)) = self.world.long_term_key(access_key_id) {
+            return Some(match owner {
+                KeyOwner::Root { account } => Principal::Root { account: account.clone() },
+                KeyOwner::User { account, name } => {
+                    let user = self.world.user(account, name)?;
+                    Principal::User {
+                        account: account.clone(),
+                        name: user.name.clone(),
+                        path: user.path.clone(),
+                        user_id: user.user_id.clone(),
+                    }
+                }
+            });
+        }
+        self.sessions.get(access_key_id).map(|s| s.principal.clone())
+    }
+
     /// The secret of any known key, long-term or temporary (for signature verification).
     pub fn secret_for(&self, access_key_id: &str) -> Option<&str> {
         if let Some((_, secret)) = self.world.long_term_key(access_key_id) {

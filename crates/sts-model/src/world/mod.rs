@@ -448,3 +448,27 @@ impl Trust {
         self.principals.iter().any(|p| p == "*" || p == account || *p == root || *p == own)
     }
 }
+
+impl World {
+    /// Adds everything `other` holds (accounts and their settings, users, roles, providers, managed
+    /// policies) to this world; entities with the same name are replaced.
+    pub fn extend(&mut self, other: World) -> Result<(), WorldError> {
+        for (id, account) in other.accounts {
+            let target = self.add_account(&id)?;
+            target.management_account = account.management_account.or(target.management_account.take());
+            target.root_access_admin |= account.root_access_admin;
+            target.outbound_web_identity_federation |= account.outbound_web_identity_federation;
+            target.disabled_regions.extend(account.disabled_regions);
+            target.oidc_providers.extend(account.oidc_providers);
+            target.saml_providers.extend(account.saml_providers);
+            for user in account.users.into_values() {
+                self.add_user(&id, user)?;
+            }
+            for role in account.roles.into_values() {
+                self.add_role(&id, role)?;
+            }
+        }
+        self.managed_policies.extend(other.managed_policies);
+        Ok(())
+    }
+}

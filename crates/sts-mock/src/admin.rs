@@ -1,0 +1,134 @@
+//! The admin API under `/__sts/`: the same controls as the `MockSts` handle, over HTTP, in JSON.
+//!
+//! | route | effect |
+//! |---|---|
+//! | `GET /__sts/health` | `{"status":"ok"}` |
+//! | `GET /__sts/clock` | `{"now": RFC 3339, "frozen": bool}` |
+//! | `POST /__sts/clock` | `{"freeze":true}`, `{"resume":true}`, `{"set":"2024-01-01T00:00:00Z"}` or `{"advance_seconds":3600}` |
+//! | `GET /__sts/journal`, `DELETE /__sts/journal` | the calls received / forget them |
+//! | `POST /__sts/faults` | `{"kind":"throttle"\|"internal_failure"\|"service_unavailable"\|"latency"\|"drop_connection", "operation":"AssumeRole"?, "count":2?, "latency_ms":500?}` |
+//! | `DELETE /__sts/faults` | clear faults |
+//! | `POST /__sts/world` | a TOML world file fragment, added to the world |
+//! | `GET /__sts/credentials?account=A&user=U` | a user's (or, without `user`, the root's) long-term key |
+//! | `POST /__sts/trade-in-tokens` | `{"role_arn":..., "expires_in_seconds":600}` → `{"token":...}` |
+//! | `GET /__sts/authorization-messages` | encoded messages of recent AccessDenied answers |
+//! | `GET /__sts/web-identity/jwks` | the keys that sign GetWebIdentityToken JWTs |
+
+use serde_json::{Value, json};
+use sts_model::Operation;
+use sts_model::time::format_description::well_known::Rfc3339;
+use sts_model::time::{Duration, OffsetDateTime};
+use sts_model::world::WorldFile;
+
+use crate::faults::Fault;
+use crate::service::Service;
+
+fn ok(value: Value) -> (u16, String) {
+    (200, value.to_string())
+}
+
+fn bad(status: u16, message: impl Into<String>) -> (u16, String) {
+    (status, json!({ "error": message.into() }).to_string())
+}
+
+fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    let pairs = sts_wire::query::parse_form(query.unwrap_or_default().as_bytes()).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn json_body(body: &[u8]) -> Result<Value, (u16, String)> {
+    serde_json::from_slice(body).map_err(|e| bad(400, format!("body is not JSON: {e}")))
+}
+
+/// Routes one admin request; `route` is the path after `/__sts/`.
+pub(crate) fn handle(service: &Service, method: &str, route: &str, query: Option<&str>, body: &[u8]) -> (u16, String) {
+    let result = match (method, route.trim_end_matches('/')) {
+        ("GET", "health") => Ok(ok(json!({ "status": "ok" }))),
+        ("GET", "clock") => Ok(clock_state(service)),
+        ("POST", "clock") => json_body(body).and_then(|v| set_clock(service, &v)),
+        ("GET", "journal") => Ok(ok(json!({ "calls": service.journal.calls() }))),
+        ("DELETE", "journal") => {
+            service.journal.clear();
+            Ok(ok(json!({ "cleared": true })))
+        }
+        ("GET", "faults") => Ok(ok(json!({ "active": service.faults.len() }))),
+        ("POST", "faults") => json_body(body).and_then(|v| add_fault(service, &v)),
+        ("DELETE", "faults") => {
+            service.faults.clear();
+            Ok(ok(json!({ "cleared": true })))
+        }
+        ("POST", "world") => Ok(extend_world(service, body)),
+        ("GET", "credentials") => Ok(credentials(service, query)),
+        ("POST", "trade-in-tokens") => json_body(body).and_then(|v| trade_in_token(service, &v)),
+        ("GET", "authorization-messages") => Ok(ok(json!({ "messages": service.sts().authorization_messages().collect::<Vec<_>>() }))),
+        ("GET", "web-identity/jwks") => Ok(ok(serde_json::to_value(sts_model::web_identity::jwks()).unwrap_or_default())),
+        (_, other) => Err(bad(404, format!("no admin route {method} /__sts/{other}"))),
+    };
+    result.unwrap_or_else(|e| e)
+}
+
+fn clock_state(service: &Service) -> (u16, String) {
+    ok(json!({ "now": service.clock.now().format(&Rfc3339).unwrap_or_default(), "frozen": service.clock.is_frozen() }))
+}
+
+fn set_clock(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
+    if v.get("freeze").and_then(Value::as_bool) == Some(true) {
+        service.clock.freeze();
+    } else if v.get("resume").and_then(Value::as_bool) == Some(true) {
+        service.clock.resume();
+    } else if let Some(at) = v.get("set").and_then(Value::as_str) {
+        let at = OffsetDateTime::parse(at, &Rfc3339).map_err(|e| bad(400, format!("set: {e}")))?;
+        service.clock.set(at);
+    } else if let Some(seconds) = v.get("advance_seconds").and_then(Value::as_i64) {
+        service.clock.advance(Duration::seconds(seconds));
+    } else {
+        return Err(bad(400, "expected one of freeze, resume, set, advance_seconds"));
+    }
+    Ok(clock_state(service))
+}
+
+fn add_fault(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
+    let operation = match v.get("operation").and_then(Value::as_str) {
+        Some(name) => Some(Operation::from_name(name).ok_or_else(|| bad(400, format!("unknown operation {name}")))?),
+        None => None,
+    };
+    let fault = match v.get("kind").and_then(Value::as_str) {
+        Some("throttle") => Fault::Throttle,
+        Some("internal_failure") => Fault::InternalFailure,
+        Some("service_unavailable") => Fault::ServiceUnavailable,
+        Some("drop_connection") => Fault::DropConnection,
+        Some("latency") => Fault::Latency(std::time::Duration::from_millis(v.get("latency_ms").and_then(Value::as_u64).unwrap_or(1000))),
+        other => return Err(bad(400, format!("unknown fault kind {other:?}"))),
+    };
+    let count = v.get("count").and_then(Value::as_u64).map(|n| n.min(u64::from(u32::MAX)) as u32);
+    service.faults.add(operation, fault, count);
+    Ok(ok(json!({ "active": service.faults.len() })))
+}
+
+fn extend_world(service: &Service, body: &[u8]) -> (u16, String) {
+    let Ok(text) = std::str::from_utf8(body) else { return bad(400, "world file is not UTF-8") };
+    match WorldFile::parse(text).and_then(|file| service.sts().world_mut().extend(file.world)) {
+        Ok(()) => ok(json!({ "updated": true })),
+        Err(e) => bad(400, e.to_string()),
+    }
+}
+
+fn credentials(service: &Service, query: Option<&str>) -> (u16, String) {
+    let Some(account) = query_value(query, "account") else { return bad(400, "account is required") };
+    let sts = service.sts();
+    let key = match query_value(query, "user") {
+        Some(user) => sts.world().user(&account, &user).and_then(|u| u.access_keys.first()),
+        None => sts.world().root_key(&account),
+    };
+    match key {
+        Some(k) => ok(json!({ "access_key_id": k.access_key_id, "secret_access_key": k.secret_access_key })),
+        None => bad(404, "no such account or user"),
+    }
+}
+
+fn trade_in_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
+    let role_arn = v.get("role_arn").and_then(Value::as_str).ok_or_else(|| bad(400, "role_arn is required"))?;
+    let expires = service.clock.now() + Duration::seconds(v.get("expires_in_seconds").and_then(Value::as_i64).unwrap_or(600));
+    let token = service.sts().issue_trade_in_token(role_arn, expires).map_err(|e| bad(400, e.message))?;
+    Ok(ok(json!({ "token": token })))
+}

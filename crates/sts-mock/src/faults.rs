@@ -1,0 +1,147 @@
+//! Injected faults: throttling, 5xx answers, latency, dropped connections; per operation or for all,
+//! for the next N calls or until cleared.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sts_model::{ErrorCode, Operation, StsError};
+
+/// One kind of fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// `Throttling` 400 "Rate exceeded".
+    Throttle,
+    /// `InternalFailure` 500.
+    InternalFailure,
+    /// `ServiceUnavailable` 503.
+    ServiceUnavailable,
+    /// Answer normally, after this delay.
+    Latency(Duration),
+    /// Close the connection without answering.
+    DropConnection,
+}
+
+impl Fault {
+    /// The error a failing fault answers with.
+    pub fn error(&self) -> Option<StsError> {
+        match self {
+            Fault::Throttle => Some(StsError::new(ErrorCode::Throttling, "Rate exceeded")),
+            Fault::InternalFailure => Some(StsError::new(ErrorCode::InternalFailure, "An internal error has occurred.")),
+            Fault::ServiceUnavailable => {
+                Some(StsError::new(ErrorCode::ServiceUnavailable, "Service is unavailable. Please try again later."))
+            }
+            Fault::Latency(_) | Fault::DropConnection => None,
+        }
+    }
+
+    /// A short name for logs and the journal.
+    pub fn name(&self) -> String {
+        match self {
+            Fault::Throttle => "throttle".into(),
+            Fault::InternalFailure => "internal_failure".into(),
+            Fault::ServiceUnavailable => "service_unavailable".into(),
+            Fault::Latency(d) => format!("latency {}ms", d.as_millis()),
+            Fault::DropConnection => "drop_connection".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    operation: Option<Operation>,
+    fault: Fault,
+    remaining: Option<u32>,
+}
+
+/// What the faults decide for one call: a delay, and possibly a failure instead of an answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decision {
+    /// Added latency.
+    pub delay: Duration,
+    /// Throttle, 5xx or drop, if any (the first rule that applies wins).
+    pub failure: Option<Fault>,
+}
+
+/// A handle on the mock's faults (cheap to clone).
+///
+/// ```
+/// use sts_mock::{Fault, Faults};
+/// use sts_model::Operation;
+/// let faults = Faults::default();
+/// faults.throttle(Some(Operation::AssumeRole), 2);
+/// assert_eq!(faults.decide(Some(Operation::AssumeRole)).failure, Some(Fault::Throttle));
+/// assert_eq!(faults.decide(Some(Operation::GetCallerIdentity)).failure, None);
+/// assert_eq!(faults.decide(Some(Operation::AssumeRole)).failure, Some(Fault::Throttle));
+/// assert_eq!(faults.decide(Some(Operation::AssumeRole)).failure, None); // two calls only
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Faults(Arc<Mutex<Vec<Rule>>>);
+
+impl Faults {
+    fn rules(&self) -> std::sync::MutexGuard<'_, Vec<Rule>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds a fault for the next `count` calls of `operation` (`None`: every operation; `count` `None`: until cleared).
+    pub fn add(&self, operation: Option<Operation>, fault: Fault, count: Option<u32>) {
+        self.rules().push(Rule { operation, fault, remaining: count });
+    }
+
+    /// Throttles the next `count` calls.
+    pub fn throttle(&self, operation: Option<Operation>, count: u32) {
+        self.add(operation, Fault::Throttle, Some(count));
+    }
+
+    /// Answers the next `count` calls with 500 `InternalFailure` (status 500) or 503 `ServiceUnavailable`.
+    pub fn fail(&self, operation: Option<Operation>, status: u16, count: u32) {
+        let fault = if status == 503 { Fault::ServiceUnavailable } else { Fault::InternalFailure };
+        self.add(operation, fault, Some(count));
+    }
+
+    /// Delays the next `count` answers.
+    pub fn latency(&self, operation: Option<Operation>, delay: Duration, count: u32) {
+        self.add(operation, Fault::Latency(delay), Some(count));
+    }
+
+    /// Drops the connection of the next `count` calls.
+    pub fn drop_connections(&self, operation: Option<Operation>, count: u32) {
+        self.add(operation, Fault::DropConnection, Some(count));
+    }
+
+    /// Removes every fault.
+    pub fn clear(&self) {
+        self.rules().clear();
+    }
+
+    /// How many rules are active.
+    pub fn len(&self) -> usize {
+        self.rules().len()
+    }
+
+    /// Whether no fault is set.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Consumes the faults that apply to one call of `operation`.
+    pub fn decide(&self, operation: Option<Operation>) -> Decision {
+        let mut rules = self.rules();
+        let mut decision = Decision::default();
+        for rule in rules.iter_mut() {
+            let applies = rule.operation.is_none() || rule.operation == operation;
+            if !applies || rule.remaining == Some(0) {
+                continue;
+            }
+            match &rule.fault {
+                Fault::Latency(d) => decision.delay += *d,
+                other if decision.failure.is_none() => decision.failure = Some(other.clone()),
+                _ => continue,
+            }
+            if let Some(n) = rule.remaining.as_mut() {
+                *n -= 1;
+            }
+        }
+        rules.retain(|r| r.remaining != Some(0));
+        decision
+    }
+}

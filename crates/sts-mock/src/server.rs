@@ -1,0 +1,108 @@
+//! The HTTP front end: hyper HTTP/1.1 on a tokio listener, one task per connection.
+//!
+//! A hand-rolled hyper service rather than a wiremock `Respond`: the mock needs to drop connections
+//! (wiremock cannot), must not record every request (wiremock does by default, which grows memory
+//! under load), and `serve` and `MockSts` share this one path.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::service::{HttpRequest, MAX_BODY_BYTES, Reply, Service};
+
+/// Dropping a connection is signalled to hyper as a service error, which closes it unanswered.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let (parts, body) = req.into_parts();
+    // One byte over the limit is enough to tell the service the body is too large.
+    let body = match Limited::new(body, MAX_BODY_BYTES + 1).collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => vec![0; MAX_BODY_BYTES + 1],
+    };
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(parts.headers.len() + 1);
+    for (name, value) in &parts.headers {
+        headers.push((name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()));
+    }
+    if !headers.iter().any(|(k, _)| k == "host") {
+        if let Some(authority) = parts.uri.authority() {
+            headers.push(("host".into(), authority.to_string()));
+        }
+    }
+    let request = HttpRequest {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers,
+        body,
+    };
+    // The model is synchronous and takes microseconds: calling it inline beats a thread hop.
+    let reply = service.handle(&request);
+    match reply {
+        Reply::Drop { delay } => {
+            tokio::time::sleep(delay).await;
+            Err(DropConnection)
+        }
+        Reply::Answer { status, content_type, request_id, body, delay } => {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let mut response = Response::new(Full::new(Bytes::from(body)));
+            *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let h = response.headers_mut();
+            h.insert("content-type", hyper::header::HeaderValue::from_static(content_type));
+            if let Ok(v) = hyper::header::HeaderValue::from_str(&request_id) {
+                if !request_id.is_empty() {
+                    h.insert("x-amzn-requestid", v);
+                }
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// Accepts connections on `listener` until `shutdown` turns true.
+pub(crate) async fn run(listener: TcpListener, service: Arc<Service>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let _ = stream.set_nodelay(true);
+        let service = service.clone();
+        let mut conn_shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req| respond(service.clone(), req));
+            let conn = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = conn_shutdown.changed() => conn.as_mut().graceful_shutdown(),
+            }
+        });
+    }
+}
+
+/// Binds `addr` (port 0 for any free port).
+pub(crate) async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    TcpListener::bind(addr).await
+}

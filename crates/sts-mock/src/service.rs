@@ -1,0 +1,223 @@
+//! The mock's request handling, independent of the HTTP library: one request in, one reply out.
+//!
+//! Order: admin routes; body limit; parameters (URL query, then form body); injected faults; SigV4
+//! (header or presigned) on the mock clock; then the in-process pipeline (decode, model, encode).
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use sts_model::time::format_description::well_known::Rfc3339;
+use sts_model::{Caller, ErrorCode, Operation, Sts, StsError};
+use sts_wire::{query, sigv4, xml};
+
+use crate::admin;
+use crate::clock::Clock;
+use crate::faults::{Fault, Faults};
+use crate::journal::{Call, Journal};
+
+/// The largest body the mock reads (SAMLAssertion, the largest member, is at most 100,000 characters).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The reserved path prefix of the admin API.
+pub const ADMIN_PREFIX: &str = "/__sts/";
+
+/// A request as received.
+#[derive(Debug, Clone, Default)]
+pub struct HttpRequest {
+    /// `GET`, `POST`...
+    pub method: String,
+    /// The path as sent (percent-encoded).
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
+    /// Headers in order (names as sent).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// What to do with a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Answer, after `delay`.
+    Answer {
+        /// HTTP status.
+        status: u16,
+        /// `text/xml` for STS answers, `application/json` for the admin API.
+        content_type: &'static str,
+        /// The request id (`x-amzn-RequestId`), empty for admin answers.
+        request_id: String,
+        /// The body.
+        body: String,
+        /// Injected latency.
+        delay: Duration,
+    },
+    /// Close the connection without answering, after `delay`.
+    Drop {
+        /// Injected latency.
+        delay: Duration,
+    },
+}
+
+/// A callback told of every STS call and how long it took.
+pub type CallLog = Box<dyn Fn(&Call, Duration) + Send + Sync>;
+
+/// Everything a running mock shares between connections.
+pub struct Service {
+    pub(crate) sts: Mutex<Sts>,
+    pub(crate) clock: Clock,
+    pub(crate) faults: Faults,
+    pub(crate) journal: Journal,
+    pub(crate) log: Option<CallLog>,
+}
+
+fn shorten(key: &str, value: &str) -> String {
+    // Tokens and assertions are long and secret-like; the journal keeps a recognizable prefix.
+    if matches!(key, "SAMLAssertion" | "WebIdentityToken" | "TradeInToken") && value.len() > 24 {
+        let prefix: String = value.chars().take(16).collect();
+        format!("{prefix}...({} chars)", value.chars().count())
+    } else {
+        value.to_owned()
+    }
+}
+
+fn percent_decode_path(path: &str) -> String {
+    match query::parse_form(format!("p={}", path.replace('+', "%2B")).as_bytes()) {
+        Ok(mut pairs) if pairs.len() == 1 => pairs.remove(0).1,
+        _ => path.to_owned(),
+    }
+}
+
+impl Service {
+    pub(crate) fn new(sts: Sts, clock: Clock, journal_capacity: usize) -> Self {
+        Service { sts: Mutex::new(sts), clock, faults: Faults::default(), journal: Journal::new(journal_capacity), log: None }
+    }
+
+    pub(crate) fn sts(&self) -> std::sync::MutexGuard<'_, Sts> {
+        // A panic elsewhere cannot leave the model half-updated in a way a caller could exploit:
+        // every call validates before it mutates. Keep serving.
+        self.sts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn error_reply(&self, error: &StsError, request_id: String, delay: Duration) -> Reply {
+        Reply::Answer {
+            status: error.http_status(),
+            content_type: "text/xml",
+            body: xml::encode_error(error, &request_id),
+            request_id,
+            delay,
+        }
+    }
+
+    /// Handles one request.
+    pub fn handle(&self, req: &HttpRequest) -> Reply {
+        if let Some(route) = req.path.strip_prefix(ADMIN_PREFIX) {
+            let (status, body) = admin::handle(self, &req.method, route, req.query.as_deref(), &req.body);
+            return Reply::Answer { status, content_type: "application/json", request_id: String::new(), body, delay: Duration::ZERO };
+        }
+        let started = std::time::Instant::now();
+        let now = self.clock.now();
+        let mut sts = self.sts();
+        let request_id = sts.request_id();
+        let mut call = Call {
+            at: now.format(&Rfc3339).unwrap_or_default(),
+            operation: None,
+            access_key_id: None,
+            caller_arn: None,
+            parameters: vec![],
+            status: 0,
+            error_code: None,
+            error_message: None,
+            request_id: request_id.clone(),
+            fault: None,
+        };
+        let reply = self.answer(&mut sts, req, now, &request_id, &mut call);
+        drop(sts);
+        if let Reply::Answer { status, .. } = &reply {
+            call.status = *status;
+        }
+        if let Some(log) = &self.log {
+            log(&call, started.elapsed());
+        }
+        self.journal.record(call);
+        reply
+    }
+
+    fn answer(&self, sts: &mut Sts, req: &HttpRequest, now: sts_model::time::OffsetDateTime, request_id: &str, call: &mut Call) -> Reply {
+        let fail = |call: &mut Call, error: StsError, delay: Duration| {
+            call.error_code = Some(error.code.to_string());
+            call.error_message = Some(error.message.clone());
+            self.error_reply(&error, request_id.to_owned(), delay)
+        };
+        if req.body.len() > MAX_BODY_BYTES {
+            // fidelity: inferred (AWS's front end refuses large bodies before STS sees them).
+            let error =
+                StsError::new(ErrorCode::InvalidParameterValue, format!("Request body exceeds the maximum of {MAX_BODY_BYTES} bytes."));
+            return fail(call, error, Duration::ZERO);
+        }
+        let content_type = req.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.as_str());
+        let params = match query::http_params(req.query.as_deref(), content_type, &req.body) {
+            Ok(p) => p,
+            Err(e) => return fail(call, e, Duration::ZERO),
+        };
+        call.parameters = params.iter().map(|(k, v)| (k.clone(), shorten(k, v))).collect();
+        let action = params.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.clone());
+        call.operation = action.clone();
+        let operation = action.as_deref().and_then(Operation::from_name);
+
+        let decision = self.faults.decide(operation);
+        if let Some(fault) = &decision.failure {
+            call.fault = Some(fault.name());
+            if *fault == Fault::DropConnection {
+                return Reply::Drop { delay: decision.delay };
+            }
+            if let Some(error) = fault.error() {
+                return fail(call, error, decision.delay);
+            }
+        } else if !decision.delay.is_zero() {
+            call.fault = Some(format!("latency {}ms", decision.delay.as_millis()));
+        }
+
+        // SigV4 over the query pairs as decoded; the region is the endpoint's (the global endpoint signs as us-east-1).
+        let query_pairs = match req.query.as_deref().map(|q| query::parse_form(q.as_bytes())).transpose() {
+            Ok(q) => q.unwrap_or_default(),
+            Err(e) => return fail(call, e, decision.delay),
+        };
+        let path = percent_decode_path(&req.path);
+        let signed = sigv4::Request { method: &req.method, path: &path, query: &query_pairs, headers: &req.headers, body: &req.body };
+        let region = sts.config().region.clone().unwrap_or_else(|| "us-east-1".into());
+        let caller = match sigv4::verify(&signed, now, &region, |key| sts.secret_for(key).map(str::to_owned)) {
+            Ok(None) => Caller::Anonymous,
+            Ok(Some(v)) => {
+                call.access_key_id = Some(v.access_key_id.clone());
+                Caller::Credentials { access_key_id: v.access_key_id, session_token: v.session_token }
+            }
+            Err(e) => {
+                call.access_key_id = header_key_id(req);
+                return fail(call, e, decision.delay);
+            }
+        };
+        if let Caller::Credentials { access_key_id, .. } = &caller {
+            let partition = sts.config().partition.clone();
+            call.caller_arn = sts.principal_of(access_key_id).map(|p| p.arn(&partition));
+        }
+        let out = crate::in_process::answer_with_request_id(sts, now, &caller, &params, request_id.to_owned());
+        if let Err(e) = &out.outcome {
+            call.error_code = Some(e.code.to_string());
+            call.error_message = Some(e.message.clone());
+        }
+        Reply::Answer {
+            status: out.status,
+            content_type: "text/xml",
+            body: out.body,
+            request_id: request_id.to_owned(),
+            delay: decision.delay,
+        }
+    }
+}
+
+/// The key id named in an Authorization header, for the journal of a failed verification.
+fn header_key_id(req: &HttpRequest) -> Option<String> {
+    let auth = req.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization"))?;
+    let credential = auth.1.split("Credential=").nth(1)?;
+    credential.split('/').next().map(str::to_owned)
+}

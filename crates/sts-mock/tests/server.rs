@@ -1,0 +1,261 @@
+//! The mock over real HTTP: SigV4, sessions on the mock clock, faults, journal, admin API, and
+//! bad input that must never produce a panic or a 500.
+
+use std::time::Duration as StdDuration;
+
+use sts_mock::{DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, MockSts};
+use sts_model::Operation;
+use sts_model::time::{Duration, OffsetDateTime};
+use sts_wire::query::encode_form;
+use sts_wire::sigv4::{Credentials, Request, presign, sign};
+use sts_wire::xml::{self, Answer};
+
+struct Reply {
+    status: u16,
+    request_id: Option<String>,
+    body: String,
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Posts `params` signed with `creds` (or unsigned) at `at`.
+async fn post(sts: &MockSts, params: &[(&str, &str)], creds: Option<Credentials<'_>>, at: OffsetDateTime) -> Reply {
+    let body = encode_form(&pairs(params));
+    let host = sts.address().to_string();
+    let mut headers =
+        vec![("host".to_string(), host), ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string())];
+    if let Some(c) = creds {
+        let req = Request { method: "POST", path: "/", query: &[], headers: &headers, body: body.as_bytes() };
+        headers.extend(sign(&req, &c, "us-east-1", at));
+    }
+    let client = reqwest::Client::new();
+    let mut builder = client.post(sts.uri());
+    for (k, v) in headers.iter().filter(|(k, _)| k != "host") {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    let response = builder.body(body).send().await.expect("mock answers");
+    let status = response.status().as_u16();
+    let request_id = response.headers().get("x-amzn-requestid").map(|v| v.to_str().unwrap().to_string());
+    Reply { status, request_id, body: response.text().await.unwrap() }
+}
+
+fn default_creds() -> Credentials<'static> {
+    Credentials { access_key_id: DEFAULT_ACCESS_KEY_ID, secret_access_key: DEFAULT_SECRET_ACCESS_KEY, session_token: None }
+}
+
+fn error_code(body: &str) -> String {
+    match xml::decode(body).expect("an STS answer") {
+        Answer::Error(e) => e.code,
+        Answer::Success(_) => "success".into(),
+    }
+}
+
+const GCI: &[(&str, &str)] = &[("Action", "GetCallerIdentity"), ("Version", "2011-06-15")];
+
+#[tokio::test]
+async fn signed_calls_are_answered_with_the_request_id_in_header_and_body() {
+    let sts = MockSts::start().await;
+    let reply = post(&sts, GCI, Some(default_creds()), sts.clock().now()).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(reply.body.contains("<Arn>arn:aws:iam::123456789012:user/test</Arn>"));
+    let id = reply.request_id.unwrap();
+    assert!(reply.body.contains(&format!("<RequestId>{id}</RequestId>")));
+    let unsigned = post(&sts, GCI, None, sts.clock().now()).await;
+    assert_eq!((unsigned.status, error_code(&unsigned.body)), (403, "MissingAuthenticationToken".into()));
+    let wrong = Credentials { secret_access_key: "not-the-secret-at-all-not-the-secret-000", ..default_creds() };
+    let reply = post(&sts, GCI, Some(wrong), sts.clock().now()).await;
+    assert_eq!((reply.status, error_code(&reply.body)), (403, "SignatureDoesNotMatch".into()));
+}
+
+#[tokio::test]
+async fn minted_sessions_sign_later_calls_and_expire_when_the_clock_moves() {
+    let sts = MockSts::builder().frozen_at(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()).start().await;
+    let now = sts.clock().now();
+    let reply = post(
+        &sts,
+        &[
+            ("Action", "AssumeRole"),
+            ("Version", "2011-06-15"),
+            ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
+            ("RoleSessionName", "it"),
+        ],
+        Some(default_creds()),
+        now,
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let Answer::Success(envelope) = xml::decode(&reply.body).unwrap() else { panic!() };
+    let creds = envelope.response.credentials().unwrap().clone();
+    let session = Credentials {
+        access_key_id: &creds.access_key_id,
+        secret_access_key: &creds.secret_access_key,
+        session_token: Some(&creds.session_token),
+    };
+    let who = post(&sts, GCI, Some(session), now).await;
+    assert!(who.body.contains("assumed-role/test-role/it"), "{}", who.body);
+    sts.clock().advance(Duration::hours(1));
+    let later = sts.clock().now();
+    let expired = post(&sts, GCI, Some(session), later).await;
+    assert_eq!((expired.status, error_code(&expired.body)), (403, "ExpiredToken".into()));
+}
+
+#[tokio::test]
+async fn presigned_get_caller_identity_urls_work_as_kubernetes_authenticators_use_them() {
+    let sts = MockSts::start().await;
+    let host = sts.address().to_string();
+    let headers = vec![("host".to_string(), host), ("x-k8s-aws-id".to_string(), "my-cluster".to_string())];
+    let base = pairs(GCI);
+    let req = Request { method: "GET", path: "/", query: &base, headers: &headers, body: b"" };
+    let query = presign(&req, &default_creds(), "us-east-1", sts.clock().now(), 60);
+    let url = format!("{}/?{}", sts.uri(), encode_form(&query));
+    let response = reqwest::Client::new().get(url).header("x-k8s-aws-id", "my-cluster").send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.text().await.unwrap().contains("user/test"));
+}
+
+#[tokio::test]
+async fn faults_throttle_fail_delay_and_drop_then_stop() {
+    let sts = MockSts::start().await;
+    let now = || sts.clock().now();
+    sts.faults().throttle(Some(Operation::GetCallerIdentity), 2);
+    for _ in 0..2 {
+        let r = post(&sts, GCI, Some(default_creds()), now()).await;
+        assert_eq!((r.status, error_code(&r.body)), (400, "Throttling".into()));
+    }
+    assert_eq!(post(&sts, GCI, Some(default_creds()), now()).await.status, 200);
+    sts.faults().fail(None, 503, 1);
+    let r = post(&sts, GCI, Some(default_creds()), now()).await;
+    assert_eq!((r.status, error_code(&r.body)), (503, "ServiceUnavailable".into()));
+    sts.faults().fail(None, 500, 1);
+    let r = post(&sts, GCI, Some(default_creds()), now()).await;
+    assert_eq!((r.status, error_code(&r.body)), (500, "InternalFailure".into()));
+    sts.faults().latency(None, StdDuration::from_millis(50), 1);
+    assert_eq!(post(&sts, GCI, Some(default_creds()), now()).await.status, 200);
+    sts.faults().drop_connections(None, 1);
+    let body = encode_form(&pairs(GCI));
+    let dropped =
+        reqwest::Client::new().post(sts.uri()).header("content-type", "application/x-www-form-urlencoded").body(body).send().await;
+    assert!(dropped.is_err(), "the connection must be closed without an answer");
+    assert_eq!(post(&sts, GCI, Some(default_creds()), now()).await.status, 200);
+    let faults: Vec<Option<String>> = sts.journal().calls().into_iter().map(|c| c.fault).collect();
+    assert_eq!(faults.iter().filter(|f| f.is_some()).count(), 6, "{faults:?}");
+    assert!(sts.faults().is_empty());
+}
+
+#[tokio::test]
+async fn the_journal_records_typed_calls_and_stays_bounded() {
+    let sts = MockSts::builder().journal_capacity(3).start().await;
+    for _ in 0..5 {
+        post(&sts, GCI, Some(default_creds()), sts.clock().now()).await;
+    }
+    post(&sts, &[("Action", "AssumeRole"), ("Version", "2011-06-15")], Some(default_creds()), sts.clock().now()).await;
+    let calls = sts.journal().calls();
+    assert_eq!(calls.len(), 3);
+    let last = calls.last().unwrap();
+    assert_eq!(last.operation.as_deref(), Some("AssumeRole"));
+    assert_eq!(last.caller_arn.as_deref(), Some("arn:aws:iam::123456789012:user/test"));
+    assert_eq!((last.status, last.error_code.as_deref()), (400, Some("ValidationError")));
+}
+
+#[tokio::test]
+async fn mocks_are_isolated_from_each_other() {
+    let (a, b) = (MockSts::start().await, MockSts::start().await);
+    assert_ne!(a.uri(), b.uri());
+    a.clock().advance(Duration::days(3));
+    assert!(b.clock().now() < a.clock().now());
+    post(&a, GCI, Some(default_creds()), a.clock().now()).await;
+    assert_eq!((a.journal().len(), b.journal().len()), (1, 0));
+}
+
+async fn admin(sts: &MockSts, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
+    let client = reqwest::Client::new();
+    let url = format!("{}/__sts/{path}", sts.uri());
+    let request = match method {
+        "GET" => client.get(url),
+        "DELETE" => client.delete(url),
+        _ => client.post(url).body(body.to_string()),
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, serde_json::from_str(&response.text().await.unwrap()).unwrap())
+}
+
+#[tokio::test]
+async fn the_admin_api_offers_the_same_controls_over_http() {
+    let sts = MockSts::start().await;
+    assert_eq!(admin(&sts, "GET", "health", "").await, (200, serde_json::json!({ "status": "ok" })));
+    admin(&sts, "POST", "clock", r#"{"freeze":true}"#).await;
+    let (status, clock) = admin(&sts, "POST", "clock", r#"{"set":"2030-01-01T00:00:00Z"}"#).await;
+    assert_eq!((status, clock["now"].as_str()), (200, Some("2030-01-01T00:00:00Z")));
+    let (_, clock) = admin(&sts, "POST", "clock", r#"{"advance_seconds":3600}"#).await;
+    assert_eq!(clock["now"], "2030-01-01T01:00:00Z");
+    assert_eq!(clock["frozen"], true);
+
+    let (status, _) = admin(&sts, "POST", "faults", r#"{"kind":"throttle","operation":"GetCallerIdentity","count":1}"#).await;
+    assert_eq!(status, 200);
+    let at = sts.clock().now();
+    assert_eq!(post(&sts, GCI, Some(default_creds()), at).await.status, 400);
+    let (_, journal) = admin(&sts, "GET", "journal", "").await;
+    assert_eq!(journal["calls"][0]["error_code"], "Throttling");
+
+    let world = "[[accounts]]\nid = \"123456789012\"\n[[accounts.users]]\nname = \"ci\"\n[[accounts.roles]]\nname = \"deploy\"\ntrust = [\"arn:aws:iam::123456789012:user/ci\"]\n";
+    assert_eq!(admin(&sts, "POST", "world", world).await.0, 200);
+    let (_, key) = admin(&sts, "GET", "credentials?account=123456789012&user=ci", "").await;
+    let (id, secret) = (key["access_key_id"].as_str().unwrap().to_string(), key["secret_access_key"].as_str().unwrap().to_string());
+    let ci = Credentials { access_key_id: &id, secret_access_key: &secret, session_token: None };
+    let r = post(
+        &sts,
+        &[
+            ("Action", "AssumeRole"),
+            ("Version", "2011-06-15"),
+            ("RoleArn", "arn:aws:iam::123456789012:role/deploy"),
+            ("RoleSessionName", "ci"),
+        ],
+        Some(ci),
+        at,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    assert_eq!(admin(&sts, "POST", "world", "[[accounts]]\nid = \"1\"").await.0, 400);
+    assert_eq!(admin(&sts, "POST", "faults", r#"{"kind":"meteor"}"#).await.0, 400);
+    assert_eq!(admin(&sts, "GET", "nothing-here", "").await.0, 404);
+    let (status, jwks) = admin(&sts, "GET", "web-identity/jwks", "").await;
+    assert_eq!((status, jwks["keys"].as_array().unwrap().len()), (200, 2));
+}
+
+#[tokio::test]
+async fn bad_input_gets_aws_errors_never_a_500() {
+    let sts = MockSts::start().await;
+    let client = reqwest::Client::new();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("application/x-www-form-urlencoded", b"Action=GetCallerIdentity&Version=%zz".to_vec()),
+        ("application/x-www-form-urlencoded", b"Action=\xff\xfe&Version=2011-06-15".to_vec()),
+        ("application/x-www-form-urlencoded", b"".to_vec()),
+        ("application/x-www-form-urlencoded", b"&&&===&".to_vec()),
+        ("application/json", br#"{"Action":"GetCallerIdentity"}"#.to_vec()),
+        ("text/xml", b"<xml/>".to_vec()),
+        ("application/x-www-form-urlencoded", vec![b'a'; 2 * 1024 * 1024]),
+        ("application/x-www-form-urlencoded", b"Action=AssumeRole&Version=2011-06-15&Tags.member.99999999999999.Key=a".to_vec()),
+    ];
+    for (content_type, body) in cases {
+        let response = client.post(sts.uri()).header("content-type", content_type).body(body.clone()).send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        assert!((400..500).contains(&status), "{content_type} {:?}: {status} {text}", String::from_utf8_lossy(&body[..body.len().min(60)]));
+        assert!(xml::decode(&text).is_ok(), "an AWS error envelope: {text}");
+    }
+    let garbage_auth = client
+        .post(sts.uri())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("authorization", "AWS4-HMAC-SHA256 garbage")
+        .body("Action=GetCallerIdentity&Version=2011-06-15")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage_auth.status().as_u16(), 400);
+    // The mock still works afterwards.
+    assert_eq!(post(&sts, GCI, Some(default_creds()), sts.clock().now()).await.status, 200);
+}
