@@ -25,6 +25,32 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Serve the mock STS over HTTP until Ctrl-C, logging one line per call.
+    Serve {
+        /// Address to bind (127.0.0.1 keeps the mock off the network).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Port to listen on (0 for any free port).
+        #[arg(long, default_value_t = 4566)]
+        port: u16,
+        /// TOML world file (accounts, users, roles, providers); without it, the default world:
+        /// account 123456789012, user `test` with key AKIAIOSFODNN7EXAMPLE, role `test-role`.
+        #[arg(long)]
+        world: Option<std::path::PathBuf>,
+        /// Freeze the clock at this RFC 3339 instant (e.g. 2024-01-01T00:00:00Z); it can still be
+        /// moved through the admin API.
+        #[arg(long)]
+        clock: Option<String>,
+        /// Generator seed (keys, secrets, tokens, request ids).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Endpoint region for SigV4 scopes and regional-only operations, or `global`.
+        #[arg(long)]
+        region: Option<String>,
+        /// Do not log each call.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// List the cases of the suite, one id and description per line.
     List {
         /// Only cases whose id contains this text.
@@ -33,12 +59,74 @@ enum Command {
     },
 }
 
+fn serve(
+    host: std::net::IpAddr,
+    port: u16,
+    world: Option<std::path::PathBuf>,
+    clock: Option<String>,
+    seed: Option<u64>,
+    region: Option<String>,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use sts_harness::mock::MockSts;
+    use sts_harness::model::time::OffsetDateTime;
+    use sts_harness::model::time::format_description::well_known::Rfc3339;
+
+    let mut builder = MockSts::builder().address(std::net::SocketAddr::new(host, port));
+    if let Some(path) = &world {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        builder = builder.world_toml(&text).with_context(|| format!("loading {}", path.display()))?;
+    }
+    if let Some(at) = &clock {
+        let at =
+            OffsetDateTime::parse(at, &Rfc3339).with_context(|| format!("--clock {at}: expected RFC 3339, e.g. 2024-01-01T00:00:00Z"))?;
+        builder = builder.frozen_at(at);
+    }
+    if let Some(seed) = seed {
+        builder = builder.seed(seed);
+    }
+    if let Some(region) = &region {
+        builder = builder.region(if region == "global" { None } else { Some(region) });
+    }
+    if !quiet {
+        builder = builder.on_call(|call, took| {
+            println!(
+                "{} {:<26} {} {:<28} {:>7.2}ms {} {}",
+                call.at,
+                call.operation.as_deref().unwrap_or("-"),
+                call.status,
+                call.error_code.as_deref().unwrap_or("ok"),
+                took.as_secs_f64() * 1000.0,
+                call.caller_arn.as_deref().or(call.access_key_id.as_deref()).unwrap_or("anonymous"),
+                call.request_id,
+            );
+        });
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let sts = builder.try_start().await.with_context(|| format!("binding {host}:{port}"))?;
+        println!("sts-harness: mock STS listening on {} (admin API under {}/__sts/; Ctrl-C to stop)", sts.uri(), sts.uri());
+        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+        println!("sts-harness: stopping");
+        sts.stop();
+        Ok(())
+    })
+}
+
 fn selected(filter: Option<&str>) -> Vec<conformance::Case> {
     contract::cases().into_iter().filter(|c| filter.is_none_or(|f| c.id.contains(f))).collect()
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Serve { host, port, world, clock, seed, region, quiet } => match serve(host, port, world, clock, seed, region, quiet) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("sts-harness serve: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Command::List { filter } => {
             for case in selected(filter.as_deref()) {
                 println!("{}\t{}", case.id, case.description);

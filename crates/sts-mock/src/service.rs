@@ -88,7 +88,9 @@ fn percent_decode_path(path: &str) -> String {
 }
 
 impl Service {
-    pub(crate) fn new(sts: Sts, clock: Clock, journal_capacity: usize) -> Self {
+    /// A service over `sts` on `clock`, keeping `journal_capacity` calls (the server's core, usable
+    /// without HTTP).
+    pub fn new(sts: Sts, clock: Clock, journal_capacity: usize) -> Self {
         Service { sts: Mutex::new(sts), clock, faults: Faults::default(), journal: Journal::new(journal_capacity), log: None }
     }
 
@@ -164,6 +166,7 @@ impl Service {
         call.operation = action.clone();
         let operation = action.as_deref().and_then(Operation::from_name);
 
+        call.access_key_id = header_key_id(req);
         let decision = self.faults.decide(operation);
         if let Some(fault) = &decision.failure {
             call.fault = Some(fault.name());
@@ -191,10 +194,7 @@ impl Service {
                 call.access_key_id = Some(v.access_key_id.clone());
                 Caller::Credentials { access_key_id: v.access_key_id, session_token: v.session_token }
             }
-            Err(e) => {
-                call.access_key_id = header_key_id(req);
-                return fail(call, e, decision.delay);
-            }
+            Err(e) => return fail(call, e, decision.delay),
         };
         if let Caller::Credentials { access_key_id, .. } = &caller {
             let partition = sts.config().partition.clone();

@@ -1,0 +1,113 @@
+"""boto3 (botocore's own signer and parsers) against `sts-harness serve`.
+
+Usage: python3 interop/boto3_against_serve.py http://127.0.0.1:PORT
+The server must run with the default world (user `test`, key AKIAIOSFODNN7EXAMPLE, role `test-role`).
+Prints one line per check and exits non-zero on the first failure.
+"""
+
+import json
+import sys
+import urllib.request
+
+import datetime
+
+import boto3
+import botocore.auth
+import botocore.config
+import botocore.exceptions
+
+ENDPOINT = sys.argv[1]
+ACCOUNT = "123456789012"
+
+
+def client(**credentials):
+    return boto3.client(
+        "sts",
+        endpoint_url=ENDPOINT,
+        region_name="us-east-1",
+        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
+        **credentials,
+    )
+
+
+def admin(path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{ENDPOINT}/__sts/{path}", data=data, method="GET" if body is None else "POST")
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def mock_now(remove_tzinfo=True):
+    """The mock's clock, so that botocore signs on it: the mock checks SigV4's 15-minute skew window
+    against its own (frozen, movable) clock, as a client whose clock follows the test's would."""
+    now = datetime.datetime.fromisoformat(admin("clock")["now"].replace("Z", "+00:00"))
+    return now.replace(tzinfo=None) if remove_tzinfo else now
+
+
+botocore.auth.get_current_datetime = mock_now
+
+
+def check(name, condition, detail=""):
+    print(("ok   " if condition else "FAIL ") + name + (f": {detail}" if detail and not condition else ""))
+    if not condition:
+        sys.exit(1)
+
+
+user = client(aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+
+identity = user.get_caller_identity()
+check("get-caller-identity as the IAM user", identity["Arn"] == f"arn:aws:iam::{ACCOUNT}:user/test", identity)
+
+assumed = user.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/test-role", RoleSessionName="boto3", DurationSeconds=900)
+creds = assumed["Credentials"]
+check("assume-role returns ASIA credentials", creds["AccessKeyId"].startswith("ASIA") and len(creds["SecretAccessKey"]) == 40, creds)
+check("assume-role parses Expiration as a datetime", hasattr(creds["Expiration"], "tzinfo"), creds["Expiration"])
+check("assume-role AssumedRoleUser", assumed["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/test-role/boto3", assumed)
+
+session = client(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+identity = session.get_caller_identity()
+check("get-caller-identity with the minted session", identity["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/test-role/boto3", identity)
+
+token = user.get_session_token(DurationSeconds=900)
+check("get-session-token", token["Credentials"]["AccessKeyId"].startswith("ASIA"), token)
+
+info = user.get_access_key_info(AccessKeyId=creds["AccessKeyId"])
+check("get-access-key-info decodes the account from the key id", info["Account"] == ACCOUNT, info)
+
+try:
+    user.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/no-such-role", RoleSessionName="boto3")
+    check("assume-role of a missing role fails", False)
+except botocore.exceptions.ClientError as e:
+    error = e.response["Error"]
+    check("assume-role of a missing role is AccessDenied 403", (error["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]) == ("AccessDenied", 403), e.response)
+
+try:
+    session.get_session_token()
+    check("get-session-token with session credentials fails", False)
+except botocore.exceptions.ClientError as e:
+    check("get-session-token with session credentials is refused", e.response["Error"]["Message"] == "Cannot call GetSessionToken with session credentials", e.response)
+
+admin("clock", {"advance_seconds": 900})
+try:
+    session.get_caller_identity()
+    check("an expired session fails", False)
+except botocore.exceptions.ClientError as e:
+    check("an expired session is ExpiredToken", e.response["Error"]["Code"] == "ExpiredToken", e.response)
+admin("clock", {"advance_seconds": -900})
+
+admin("faults", {"kind": "throttle", "operation": "GetCallerIdentity", "count": 1})
+retrying = boto3.client(
+    "sts",
+    endpoint_url=ENDPOINT,
+    region_name="us-east-1",
+    aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+    aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    config=botocore.config.Config(retries={"max_attempts": 3, "mode": "standard"}),
+)
+identity = retrying.get_caller_identity()
+calls = [c for c in admin("journal")["calls"] if c["operation"] == "GetCallerIdentity"]
+check("botocore retries a Throttling answer and succeeds", [c["status"] for c in calls[-2:]] == [400, 200] and calls[-2]["error_code"] == "Throttling", calls[-2:])
+
+journal = admin("journal")["calls"]
+check("the journal saw every call", len(journal) >= 9, len(journal))
+print("boto3 interoperability: all checks passed")
