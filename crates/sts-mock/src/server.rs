@@ -69,6 +69,10 @@ async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result
             *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let h = response.headers_mut();
             h.insert("content-type", hyper::header::HeaderValue::from_static(content_type));
+            // `Date` on the mock clock, as AWS sends its own: SDKs derive their clock-skew correction from it.
+            if let Ok(v) = hyper::header::HeaderValue::from_str(&http_date(service.clock.now())) {
+                h.insert("date", v);
+            }
             if let Ok(v) = hyper::header::HeaderValue::from_str(&request_id) {
                 if !request_id.is_empty() {
                     h.insert("x-amzn-requestid", v);
@@ -77,6 +81,23 @@ async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result
             Ok(response)
         }
     }
+}
+
+/// An RFC 7231 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(t: sts_model::time::OffsetDateTime) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let t = t.to_offset(sts_model::time::UtcOffset::UTC);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        MONTHS[u8::from(t.month()) as usize - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// Accepts connections on `listener` until `shutdown` turns true.
