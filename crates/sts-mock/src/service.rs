@@ -94,6 +94,21 @@ impl Service {
         Service { sts: Mutex::new(sts), clock, faults: Faults::default(), journal: Journal::new(journal_capacity), log: None }
     }
 
+    /// The clock.
+    pub fn clock_handle(&self) -> Clock {
+        self.clock.clone()
+    }
+
+    /// The faults.
+    pub fn faults_handle(&self) -> Faults {
+        self.faults.clone()
+    }
+
+    /// The journal.
+    pub fn journal_handle(&self) -> Journal {
+        self.journal.clone()
+    }
+
     pub(crate) fn sts(&self) -> std::sync::MutexGuard<'_, Sts> {
         // A panic elsewhere cannot leave the model half-updated in a way a caller could exploit:
         // every call validates before it mutates. Keep serving.
