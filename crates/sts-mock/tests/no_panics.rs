@@ -7,8 +7,12 @@ use sts_model::Sts;
 use sts_model::time::OffsetDateTime;
 use sts_wire::sigv4::{Credentials, Request, sign};
 
+fn start() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+}
+
 fn service() -> Service {
-    Service::new(Sts::new(default_world(), 1), Clock::frozen(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()), 100)
+    Service::new(Sts::new(default_world(), 1), Clock::frozen(start()), 100)
 }
 
 fn status(reply: &Reply) -> u16 {
@@ -20,9 +24,18 @@ fn status(reply: &Reply) -> u16 {
 
 fn header() -> impl Strategy<Value = (String, String)> {
     (
-        prop_oneof![Just("authorization".to_string()), Just("x-amz-date".to_string()), Just("content-type".to_string()), Just("x-amz-security-token".to_string()), "[a-z-]{1,12}"],
         prop_oneof![
-            Just("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20231114/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00".to_string()),
+            Just("authorization".to_string()),
+            Just("x-amz-date".to_string()),
+            Just("content-type".to_string()),
+            Just("x-amz-security-token".to_string()),
+            "[a-z-]{1,12}"
+        ],
+        prop_oneof![
+            Just(
+                "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20231114/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00"
+                    .to_string()
+            ),
             Just("application/x-www-form-urlencoded".to_string()),
             Just("20231114T221320Z".to_string()),
             "\\PC{0,40}",
@@ -37,18 +50,19 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-fn signed_gci(service: &Service) -> HttpRequest {
+fn signed_gci() -> HttpRequest {
     let body = b"Action=GetCallerIdentity&Version=2011-06-15".to_vec();
-    let mut headers = vec![("host".to_string(), "localhost".to_string()), ("content-type".to_string(), "application/x-www-form-urlencoded".to_string())];
-    let creds = Credentials { access_key_id: sts_mock::DEFAULT_ACCESS_KEY_ID, secret_access_key: sts_mock::DEFAULT_SECRET_ACCESS_KEY, session_token: None };
+    let mut headers =
+        vec![("host".to_string(), "localhost".to_string()), ("content-type".to_string(), "application/x-www-form-urlencoded".to_string())];
+    let creds = Credentials {
+        access_key_id: sts_mock::DEFAULT_ACCESS_KEY_ID,
+        secret_access_key: sts_mock::DEFAULT_SECRET_ACCESS_KEY,
+        session_token: None,
+    };
     let req = Request { method: "POST", path: "/", query: &[], headers: &headers, body: &body };
-    let added = sign(&req, &creds, "us-east-1", service_now(service));
+    let added = sign(&req, &creds, "us-east-1", start());
     headers.extend(added);
     HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body }
-}
-
-fn service_now(_: &Service) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
 proptest! {
@@ -70,8 +84,8 @@ proptest! {
         // The admin API may have been driven (clock moved, faults added): clear faults, then a
         // signed call must still work if the clock is where the signature expects it.
         service.faults_handle().clear();
-        let reply = service.handle(&signed_gci(&service));
-        if service.clock_handle().now() == service_now(&service) {
+        let reply = service.handle(&signed_gci());
+        if service.clock_handle().now() == start() {
             prop_assert_eq!(status(&reply), 200, "{:?}", reply);
         }
     }
