@@ -25,6 +25,11 @@ fn world() -> World {
         .add_user(ACCOUNT, User::new("Alice").mfa_device("YourMFADeviceSerialNumber", "123456").mfa_device("YourMFASerialNumber", "123456"))
         .unwrap();
     world.add_role(ACCOUNT, Role::new("demo").external_id("123ABC")).unwrap();
+    // The managed policy the seed page's GetFederationToken example passes.
+    world.add_managed_policy(
+        format!("arn:aws:iam::{ACCOUNT}:policy/Role1policy"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+    );
     world.add_role(ACCOUNT, Role::new("my-role-name")).unwrap();
     world.add_role(ACCOUNT, Role::new("TestSaml")).unwrap();
     world.add_role(ACCOUNT, Role::new("FederatedWebIdentityRole")).unwrap();

@@ -26,10 +26,12 @@
 #![warn(missing_docs)]
 
 mod arn;
+mod authorize;
 mod error;
 pub mod ids;
 mod operation;
 mod ops;
+pub mod policy;
 mod principal;
 pub mod request;
 pub mod response;

@@ -2,6 +2,7 @@
 
 use time::OffsetDateTime;
 
+use crate::policy::PolicyDocument;
 use crate::{Credentials, Principal, Tag};
 
 /// Which operation minted a session; decides what the session may call next.
@@ -42,6 +43,10 @@ pub struct Session {
     pub transitive_tag_keys: Vec<String>,
     /// Whether the session was created with a valid MFA code.
     pub mfa_authenticated: bool,
+    /// Session policies (inline and managed), `None` when none was passed.
+    pub session_policies: Option<Vec<PolicyDocument>>,
+    /// For GetFederationToken sessions, the user (or root) whose identity policies bound them.
+    pub federating_principal: Option<Principal>,
 }
 
 impl Session {

@@ -77,8 +77,8 @@ pub(crate) fn call(
     let tags = req.tags.clone().unwrap_or_default();
     let transitive = req.transitive_tag_keys.clone().unwrap_or_default();
     let tag_cost = common::session_tags(&tags, &transitive, &inherited)?;
-    let policy_cost = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
-    let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check()?;
+    let (policy_cost, session_policies) = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
+    let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check(!tags.is_empty() || !inherited.is_empty())?;
     let has_session_inputs = req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|v| !v.is_empty()) || !tags.is_empty();
 
     let principal = Principal::AssumedRole {
@@ -106,6 +106,8 @@ pub(crate) fn call(
             tags: common::merge_tags(&role.tags, &session_tags),
             transitive_tag_keys: transitive_keys,
             mfa_authenticated: mfa_ok,
+            session_policies,
+            federating_principal: None,
         },
     );
     Ok(AssumeRoleResponse {

@@ -74,6 +74,8 @@ pub(crate) fn call(
             tags: vec![],
             transitive_tag_keys: vec![],
             mfa_authenticated: false,
+            session_policies: None,
+            federating_principal: None,
         },
     );
     Ok(AssumeRootResponse {

@@ -53,6 +53,8 @@ pub(crate) fn call(
             tags: role.tags.clone(),
             transitive_tag_keys: vec![],
             mfa_authenticated: false,
+            session_policies: None,
+            federating_principal: None,
         },
     );
     // PackedPolicySize is "not populated" for this operation (model documentation).

@@ -25,8 +25,8 @@ pub(crate) fn call(
     }
     let tags = req.tags.clone().unwrap_or_default();
     let tag_cost = common::session_tags(&tags, &[], &[])?;
-    let policy_cost = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
-    let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check()?;
+    let (policy_cost, session_policies) = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
+    let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check(!tags.is_empty())?;
     // The federating user's tags are principal tags of the federated session unless overridden.
     let user_tags = match &caller.principal {
         Principal::User { account, name, .. } => sts.world.user(account, name).map(|u| u.tags.clone()).unwrap_or_default(),
@@ -48,6 +48,9 @@ pub(crate) fn call(
             tags: common::merge_tags(&user_tags, &tags),
             transitive_tag_keys: vec![],
             mfa_authenticated: false,
+            // Without a session policy a federated user may do nothing: an empty layer denies.
+            session_policies: Some(session_policies.unwrap_or_default()),
+            federating_principal: Some(caller.principal.clone()),
         },
     );
     Ok(GetFederationTokenResponse {

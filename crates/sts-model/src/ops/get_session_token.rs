@@ -41,6 +41,8 @@ pub(crate) fn call(
             tags: vec![],
             transitive_tag_keys: vec![],
             mfa_authenticated,
+            session_policies: None,
+            federating_principal: None,
         },
     );
     Ok(GetSessionTokenResponse {
