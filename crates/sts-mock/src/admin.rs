@@ -13,6 +13,7 @@
 //! | `POST /__sts/trade-in-tokens` | `{"role_arn":..., "expires_in_seconds":600}` → `{"token":...}` |
 //! | `GET /__sts/authorization-messages` | encoded messages of recent AccessDenied answers |
 //! | `GET /__sts/web-identity/jwks` | the keys that sign GetWebIdentityToken JWTs |
+//! | `POST /__sts/evaluate` | `{"access_key_id":..., "action":"s3:GetObject", "resource":"arn:...", "context":{"key":["v"]}}` → `{"decision":"Allow"\|"ExplicitDeny"\|"ImplicitDeny"}` |
 
 use serde_json::{Value, json};
 use sts_model::Operation;
@@ -61,6 +62,7 @@ pub(crate) fn handle(service: &Service, method: &str, route: &str, query: Option
         ("GET", "credentials") => Ok(credentials(service, query)),
         ("POST", "trade-in-tokens") => json_body(body).and_then(|v| trade_in_token(service, &v)),
         ("GET", "authorization-messages") => Ok(ok(json!({ "messages": service.sts().authorization_messages().collect::<Vec<_>>() }))),
+        ("POST", "evaluate") => json_body(body).and_then(|v| evaluate(service, &v)),
         ("GET", "web-identity/jwks") => Ok(ok(serde_json::to_value(sts_model::web_identity::jwks()).unwrap_or_default())),
         (_, other) => Err(bad(404, format!("no admin route {method} /__sts/{other}"))),
     };
@@ -131,4 +133,27 @@ fn trade_in_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, S
     let expires = service.clock.now() + Duration::seconds(v.get("expires_in_seconds").and_then(Value::as_i64).unwrap_or(600));
     let token = service.sts().issue_trade_in_token(role_arn, expires).map_err(|e| bad(400, e.message))?;
     Ok(ok(json!({ "token": token })))
+}
+
+fn evaluate(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
+    let field = |name: &str| v.get(name).and_then(Value::as_str).ok_or_else(|| bad(400, format!("{name} is required")));
+    let mut request = sts_model::policy::AccessRequest::new(field("action")?, field("resource")?);
+    if let Some(Value::Object(context)) = v.get("context") {
+        for (key, values) in context {
+            match values {
+                Value::String(s) => request = request.with(key, s.clone()),
+                Value::Array(items) => {
+                    for item in items.iter().filter_map(Value::as_str) {
+                        request = request.with(key, item);
+                    }
+                }
+                _ => return Err(bad(400, format!("context value of {key} must be a string or an array of strings"))),
+            }
+        }
+    }
+    let decision = service
+        .sts()
+        .is_allowed(service.clock.now(), field("access_key_id")?, &request)
+        .map_err(|e| bad(400, format!("{}: {}", e.code, e.message)))?;
+    Ok(ok(json!({ "decision": format!("{decision:?}") })))
 }

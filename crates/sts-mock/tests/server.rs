@@ -222,6 +222,9 @@ async fn the_admin_api_offers_the_same_controls_over_http() {
     assert_eq!(admin(&sts, "POST", "world", "[[accounts]]\nid = \"1\"").await.0, 400);
     assert_eq!(admin(&sts, "POST", "faults", r#"{"kind":"meteor"}"#).await.0, 400);
     assert_eq!(admin(&sts, "GET", "nothing-here", "").await.0, 404);
+    let (status, decision) =
+        admin(&sts, "POST", "evaluate", &format!(r#"{{"access_key_id":"{id}","action":"s3:GetObject","resource":"*"}}"#)).await;
+    assert_eq!((status, decision["decision"].as_str()), (200, Some("ImplicitDeny")), "a user without policies may do nothing");
     let (status, jwks) = admin(&sts, "GET", "web-identity/jwks", "").await;
     assert_eq!((status, jwks["keys"].as_array().unwrap().len()), (200, 2));
 }

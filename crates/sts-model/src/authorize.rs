@@ -77,7 +77,13 @@ impl Sts {
         Ok(intersect(&layers))
     }
 
-    fn with_global_keys(&self, now: OffsetDateTime, request: &AccessRequest, principal: &Principal, session: Option<&Session>) -> AccessRequest {
+    fn with_global_keys(
+        &self,
+        now: OffsetDateTime,
+        request: &AccessRequest,
+        principal: &Principal,
+        session: Option<&Session>,
+    ) -> AccessRequest {
         let mut r = request.clone();
         let mut put = |key: &str, value: String| {
             r.context.entry(key.to_lowercase()).or_insert_with(|| vec![value]);

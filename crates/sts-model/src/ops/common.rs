@@ -2,8 +2,8 @@
 
 use time::{Duration, OffsetDateTime};
 
-use crate::request::{PolicyDescriptor, Tag};
 use crate::policy::PolicyDocument;
+use crate::request::{PolicyDescriptor, Tag};
 use crate::{Arn, Credentials, ErrorCode, Principal, Session, SessionKind, Sts, StsError};
 
 /// The session-token size that `SessionTokenUtilization` is a percentage of.

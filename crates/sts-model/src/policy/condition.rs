@@ -24,10 +24,31 @@ macro_rules! operators {
 }
 
 operators!(
-    StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, StringLike, StringNotLike,
-    NumericEquals, NumericNotEquals, NumericLessThan, NumericLessThanEquals, NumericGreaterThan, NumericGreaterThanEquals,
-    DateEquals, DateNotEquals, DateLessThan, DateLessThanEquals, DateGreaterThan, DateGreaterThanEquals,
-    Bool, BinaryEquals, ArnEquals, ArnLike, ArnNotEquals, ArnNotLike, Null,
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
 );
 
 /// How a multivalued context key is compared.
@@ -75,7 +96,10 @@ impl Operator {
     /// Whether the operator is the negation of a positive one (its per-value result is inverted).
     fn negated(self) -> bool {
         use Operator::*;
-        matches!(self, StringNotEquals | StringNotEqualsIgnoreCase | StringNotLike | NumericNotEquals | DateNotEquals | ArnNotEquals | ArnNotLike)
+        matches!(
+            self,
+            StringNotEquals | StringNotEqualsIgnoreCase | StringNotLike | NumericNotEquals | DateNotEquals | ArnNotEquals | ArnNotLike
+        )
     }
 
     /// The positive comparison of one request value with one policy value.

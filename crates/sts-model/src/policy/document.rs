@@ -75,9 +75,10 @@ pub struct PolicyDocument {
 fn strings(value: &Value, field: &str) -> Result<Vec<String>, StsError> {
     let list = match value {
         Value::String(s) => vec![s.clone()],
-        Value::Array(items) if !items.is_empty() => {
-            items.iter().map(|i| i.as_str().map(str::to_owned).ok_or_else(|| malformed(format!("{field} must be a string or an array of strings")))).collect::<Result<_, _>>()?
-        }
+        Value::Array(items) if !items.is_empty() => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| malformed(format!("{field} must be a string or an array of strings"))))
+            .collect::<Result<_, _>>()?,
         _ => return Err(malformed(format!("{field} must be a string or a non-empty array of strings"))),
     };
     Ok(list)

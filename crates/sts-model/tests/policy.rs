@@ -1,0 +1,281 @@
+//! Policy documents, operators, evaluation, session intersection and packed size: each rule with a
+//! case that passes and one that fails for exactly that reason.
+
+mod common;
+
+use common::*;
+use sts_model::policy::{AccessRequest, Decision, PolicyDocument};
+use sts_model::request::*;
+use sts_model::world::{Role, User};
+use sts_model::{ErrorCode, Request};
+
+fn doc(statements: &str) -> PolicyDocument {
+    PolicyDocument::parse(&format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)).unwrap()
+}
+
+fn allow_if(condition: &str) -> PolicyDocument {
+    doc(&format!(r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{condition}}}"#))
+}
+
+fn get() -> AccessRequest {
+    AccessRequest::new("s3:GetObject", "arn:aws:s3:::b/k")
+}
+
+fn allowed(p: &PolicyDocument, r: &AccessRequest) -> bool {
+    p.evaluate(r).is_allowed()
+}
+
+#[test]
+fn malformed_documents_name_their_problem() {
+    let cases = [
+        ("{not json", "Syntax errors in policy."),
+        ("[]", "Syntax errors in policy."),
+        (r#"{"Version":"2012-10-17"}"#, "Missing required field Statement"),
+        (r#"{"Version":"2019-01-01","Statement":[]}"#, "version"),
+        (r#"{"Statement":{"Action":"s3:*","Resource":"*"}}"#, "Missing required field Effect"),
+        (r#"{"Statement":{"Effect":"Alow","Action":"s3:*","Resource":"*"}}"#, "Invalid effect: Alow"),
+        (r#"{"Statement":{"Effect":"Allow","Resource":"*"}}"#, "Missing required field Action"),
+        (r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#, "Missing required field Resource"),
+        (r#"{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:Get*","Resource":"*"}}"#, "both Action and NotAction"),
+        (r#"{"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}"#, "must be prefaced by a vendor"),
+        (
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
+            "Policy document should not specify a principal.",
+        ),
+        (
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"a":"b"}}}}"#,
+            "Invalid Condition type : StringEqualz.",
+        ),
+        (r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Colour":"red"}}"#, "unknown field: Colour"),
+    ];
+    for (text, message) in cases {
+        let err = PolicyDocument::parse(text).unwrap_err();
+        assert_eq!((err.code, err.http_status()), (ErrorCode::MalformedPolicyDocument, 400), "{text}");
+        assert!(err.message.contains(message), "{text}: {}", err.message);
+    }
+}
+
+#[test]
+fn statement_object_or_array_and_action_resource_negations() {
+    let single = PolicyDocument::parse(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#).unwrap();
+    assert!(allowed(&single, &get()));
+    let not_action = doc(r#"{"Effect":"Allow","NotAction":"s3:Delete*","Resource":"*"}"#);
+    assert!(allowed(&not_action, &get()));
+    assert!(!allowed(&not_action, &AccessRequest::new("s3:DeleteObject", "x")));
+    let not_resource = doc(r#"{"Effect":"Allow","Action":"*","NotResource":"arn:aws:s3:::secret/*"}"#);
+    assert!(allowed(&not_resource, &get()));
+    assert!(!allowed(&not_resource, &AccessRequest::new("s3:GetObject", "arn:aws:s3:::secret/k")));
+    // Actions ignore case, resources do not.
+    assert!(allowed(&doc(r#"{"Effect":"Allow","Action":"S3:getobject","Resource":"arn:aws:s3:::b/*"}"#), &get()));
+    assert!(!allowed(&doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::B/*"}"#), &get()));
+}
+
+#[test]
+fn explicit_deny_wins_and_an_allow_is_needed() {
+    let p = doc(r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}"#);
+    assert_eq!(p.evaluate(&get()), Decision::ExplicitDeny);
+    assert_eq!(p.evaluate(&AccessRequest::new("s3:PutObject", "x")), Decision::Allow);
+    assert_eq!(doc(r#"{"Effect":"Allow","Action":"ec2:*","Resource":"*"}"#).evaluate(&get()), Decision::ImplicitDeny);
+}
+
+#[test]
+fn string_operators() {
+    let r = get().with("aws:PrincipalTag/team", "Blue");
+    assert!(allowed(&allow_if(r#"{"StringEquals":{"aws:PrincipalTag/team":"Blue"}}"#), &r));
+    assert!(!allowed(&allow_if(r#"{"StringEquals":{"aws:PrincipalTag/team":"blue"}}"#), &r));
+    assert!(allowed(&allow_if(r#"{"StringEqualsIgnoreCase":{"aws:PrincipalTag/team":"blue"}}"#), &r));
+    assert!(allowed(&allow_if(r#"{"StringNotEquals":{"aws:PrincipalTag/team":["Red","Green"]}}"#), &r));
+    assert!(!allowed(&allow_if(r#"{"StringNotEquals":{"aws:PrincipalTag/team":["Red","Blue"]}}"#), &r));
+    assert!(!allowed(&allow_if(r#"{"StringNotEqualsIgnoreCase":{"aws:PrincipalTag/team":"BLUE"}}"#), &r));
+    assert!(allowed(&allow_if(r#"{"StringLike":{"aws:PrincipalTag/team":"B*e"}}"#), &r));
+    assert!(!allowed(&allow_if(r#"{"StringNotLike":{"aws:PrincipalTag/team":"B?ue"}}"#), &r));
+    // Context keys are case-insensitive.
+    assert!(allowed(&allow_if(r#"{"StringEquals":{"AWS:principaltag/TEAM":"Blue"}}"#), &r));
+}
+
+#[test]
+fn numeric_date_bool_and_arn_operators() {
+    let r = get()
+        .with("s3:max-keys", "10")
+        .with("aws:CurrentTime", "2024-06-01T00:00:00Z")
+        .with("aws:SecureTransport", "true")
+        .with("aws:PrincipalArn", "arn:aws:iam::123456789012:role/deploy");
+    let ok = |c: &str| allowed(&allow_if(c), &r);
+    assert!(ok(r#"{"NumericLessThan":{"s3:max-keys":"11"}}"#) && !ok(r#"{"NumericLessThan":{"s3:max-keys":"10"}}"#));
+    assert!(ok(r#"{"NumericLessThanEquals":{"s3:max-keys":"10"}}"#) && !ok(r#"{"NumericGreaterThan":{"s3:max-keys":"10"}}"#));
+    assert!(ok(r#"{"NumericGreaterThanEquals":{"s3:max-keys":10}}"#) && ok(r#"{"NumericEquals":{"s3:max-keys":"10"}}"#));
+    assert!(ok(r#"{"NumericNotEquals":{"s3:max-keys":"9"}}"#) && !ok(r#"{"NumericEquals":{"s3:max-keys":"abc"}}"#));
+    assert!(ok(r#"{"DateGreaterThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}"#));
+    assert!(!ok(r#"{"DateLessThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}"#));
+    assert!(
+        ok(r#"{"DateLessThanEquals":{"aws:CurrentTime":"2024-06-01T00:00:00Z"}}"#)
+            && ok(r#"{"DateGreaterThanEquals":{"aws:CurrentTime":"1717200000"}}"#)
+    );
+    assert!(
+        ok(r#"{"DateEquals":{"aws:CurrentTime":"2024-06-01T00:00:00Z"}}"#)
+            && ok(r#"{"DateNotEquals":{"aws:CurrentTime":"2024-06-02T00:00:00Z"}}"#)
+    );
+    assert!(ok(r#"{"Bool":{"aws:SecureTransport":"true"}}"#) && !ok(r#"{"Bool":{"aws:SecureTransport":false}}"#));
+    assert!(
+        ok(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/dep*"}}"#)
+            && !ok(r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/*"}}"#)
+    );
+    assert!(ok(r#"{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/deploy"}}"#));
+    assert!(
+        ok(r#"{"ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/other"}}"#)
+            && !ok(r#"{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/*"}}"#)
+    );
+}
+
+#[test]
+fn null_if_exists_and_set_qualifiers() {
+    let r = get().with("aws:RequestTag/env", "dev").with("aws:RequestTag/env", "prod");
+    let ok = |c: &str| allowed(&allow_if(c), &r);
+    assert!(ok(r#"{"Null":{"aws:SourceIp":"true"}}"#) && !ok(r#"{"Null":{"aws:RequestTag/env":"true"}}"#));
+    assert!(ok(r#"{"Null":{"aws:RequestTag/env":"false"}}"#));
+    // A missing key fails a plain condition but passes with IfExists.
+    assert!(!ok(r#"{"StringEquals":{"aws:SourceVpc":"vpc-1"}}"#) && ok(r#"{"StringEqualsIfExists":{"aws:SourceVpc":"vpc-1"}}"#));
+    assert!(ok(r#"{"ForAnyValue:StringEquals":{"aws:RequestTag/env":["prod"]}}"#));
+    assert!(!ok(r#"{"ForAllValues:StringEquals":{"aws:RequestTag/env":["prod"]}}"#));
+    assert!(ok(r#"{"ForAllValues:StringEquals":{"aws:RequestTag/env":["prod","dev","qa"]}}"#));
+    // ForAllValues is vacuously true for an absent key; ForAnyValue is not.
+    assert!(ok(r#"{"ForAllValues:StringEquals":{"aws:TagKeys":["a"]}}"#) && !ok(r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":["a"]}}"#));
+}
+
+// ---- effective permissions of minted credentials ----
+
+const READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}]}"#;
+
+fn policy_sts() -> sts_model::Sts {
+    let mut w = world();
+    w.add_managed_policy(format!("arn:aws:iam::{MAIN}:policy/read"), READ);
+    w.add_managed_policy(
+        format!("arn:aws:iam::{MAIN}:policy/all-s3"),
+        r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+    );
+    w.add_user(MAIN, User::new("reader").policy(format!("arn:aws:iam::{MAIN}:policy/all-s3"))).unwrap();
+    w.add_role(MAIN, Role::new("s3").policy(format!("arn:aws:iam::{MAIN}:policy/all-s3")).tag("team", "blue")).unwrap();
+    sts_model::Sts::new(w, 9)
+}
+
+fn decide(sts: &sts_model::Sts, key: &str, action: &str) -> Decision {
+    sts.is_allowed(now(), key, &AccessRequest::new(action, "arn:aws:s3:::b/k")).unwrap()
+}
+
+#[test]
+fn a_role_session_is_its_role_policies_intersected_with_its_session_policies() {
+    let mut sts = policy_sts();
+    let alice = user(&sts, MAIN, "alice");
+    let full = credentials(call(&mut sts, &alice, Request::AssumeRole(assume("s3", "full"))));
+    assert_eq!(decide(&sts, &full.access_key_id, "s3:PutObject"), Decision::Allow);
+    assert_eq!(decide(&sts, &full.access_key_id, "ec2:RunInstances"), Decision::ImplicitDeny);
+    let scoped = AssumeRoleRequest {
+        policy_arns: Some(vec![PolicyDescriptor::new(format!("arn:aws:iam::{MAIN}:policy/read"))]),
+        ..assume("s3", "scoped")
+    };
+    let scoped = credentials(call(&mut sts, &alice, Request::AssumeRole(scoped)));
+    assert_eq!(decide(&sts, &scoped.access_key_id, "s3:GetObject"), Decision::Allow);
+    assert_eq!(decide(&sts, &scoped.access_key_id, "s3:PutObject"), Decision::ImplicitDeny, "the session policy does not allow it");
+    // A session policy can never grant more than the role.
+    let wide = AssumeRoleRequest {
+        policy: Some(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#.into()),
+        ..assume("s3", "wide")
+    };
+    let wide = credentials(call(&mut sts, &alice, Request::AssumeRole(wide)));
+    assert_eq!(decide(&sts, &wide.access_key_id, "ec2:RunInstances"), Decision::ImplicitDeny);
+    let deny = AssumeRoleRequest {
+        policy: Some(
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:Get*","Resource":"*"}]}"#.into(),
+        ),
+        ..assume("s3", "deny")
+    };
+    let deny = credentials(call(&mut sts, &alice, Request::AssumeRole(deny)));
+    assert_eq!(decide(&sts, &deny.access_key_id, "s3:GetObject"), Decision::ExplicitDeny);
+    // Global keys of the session are in the context: the role tag is a principal tag.
+    for (team, expected) in [("blue", Decision::Allow), ("red", Decision::ImplicitDeny)] {
+        let policy = format!(
+            r#"{{"Statement":{{"Effect":"Allow","Action":"*","Resource":"*","Condition":{{"StringEquals":{{"aws:PrincipalTag/team":"{team}"}}}}}}}}"#
+        );
+        let creds =
+            credentials(call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { policy: Some(policy), ..assume("s3", "tags") })));
+        assert_eq!(decide(&sts, &creds.access_key_id, "s3:GetObject"), expected, "{team}");
+    }
+}
+
+#[test]
+fn federated_users_need_a_session_policy_and_are_bounded_by_the_user() {
+    let mut sts = policy_sts();
+    let reader = user(&sts, MAIN, "reader");
+    let bare = credentials(call(
+        &mut sts,
+        &reader,
+        Request::GetFederationToken(GetFederationTokenRequest { name: "bare".into(), ..Default::default() }),
+    ));
+    assert_eq!(decide(&sts, &bare.access_key_id, "s3:GetObject"), Decision::ImplicitDeny, "no session policy grants nothing");
+    let wide = GetFederationTokenRequest {
+        name: "wide".into(),
+        policy: Some(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#.into()),
+        ..Default::default()
+    };
+    let wide = credentials(call(&mut sts, &reader, Request::GetFederationToken(wide)));
+    assert_eq!(decide(&sts, &wide.access_key_id, "s3:GetObject"), Decision::Allow);
+    assert_eq!(decide(&sts, &wide.access_key_id, "ec2:RunInstances"), Decision::ImplicitDeny, "bounded by the user's policies");
+    // Root is not limited by IAM policies.
+    let root = root(&sts, MAIN);
+    let Caller::Credentials { access_key_id, .. } = &root else { unreachable!() };
+    assert_eq!(decide(&sts, access_key_id, "ec2:RunInstances"), Decision::Allow);
+}
+
+use sts_model::Caller;
+
+#[test]
+fn unknown_or_malformed_session_policies_are_refused() {
+    let mut sts = policy_sts();
+    let alice = user(&sts, MAIN, "alice");
+    let unknown = AssumeRoleRequest {
+        policy_arns: Some(vec![PolicyDescriptor::new(format!("arn:aws:iam::{MAIN}:policy/nope"))]),
+        ..assume("s3", "s")
+    };
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(unknown)), ErrorCode::InvalidParameterValue, "does not exist");
+    let bad = AssumeRoleRequest { policy: Some(r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#.into()), ..assume("s3", "s") };
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(bad)), ErrorCode::MalformedPolicyDocument, "Missing required field Resource");
+}
+
+#[test]
+fn packed_size_is_reported_and_refused_above_100_percent() {
+    let mut sts = policy_sts();
+    let alice = user(&sts, MAIN, "alice");
+    let Ok(sts_model::Response::GetFederationToken(r)) =
+        call(&mut sts, &alice, Request::GetFederationToken(GetFederationTokenRequest { name: "f".into(), ..Default::default() }))
+    else {
+        panic!()
+    };
+    assert_eq!(r.packed_policy_size, Some(0), "nothing packed: 0, as observed");
+    // 50 high-entropy tags overflow the budget, with the tag wording.
+    let many: Vec<(String, String)> =
+        (0..50).map(|i| (format!("k{i:02}-{:x}", i * 7919), format!("{:064x}", (i as u128 + 1) * 0x9e3779b97f4a7c15))).collect();
+    let tags = Some(many.iter().map(|(k, v)| sts_model::Tag::new(k, v)).collect());
+    let err = call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { tags, ..assume("s3", "big") })).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PackedPolicyTooLarge);
+    assert!(
+        err.message.starts_with("Packed size of session tags consumes ") && err.message.ends_with("% of allotted space."),
+        "{}",
+        err.message
+    );
+    // A long policy overflows with the policy wording.
+    let statements: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-{i:04x}-{:016x}/*"}}"#,
+                (i as u64 + 3).wrapping_mul(0x2545F4914F6CDD1D)
+            )
+        })
+        .collect();
+    let policy = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","));
+    let err = call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { policy: Some(policy), ..assume("s3", "big") })).unwrap_err();
+    assert!(
+        err.message.starts_with("Packed policy consumes ") && err.message.ends_with("% of allotted space, please use smaller policy."),
+        "{}",
+        err.message
+    );
+}
