@@ -35,6 +35,7 @@ fn world() -> World {
     w.add_user("111111111111", User::new("admin").access_key("AKIAQEAAAAAAAAAAAAAA", "admin-secret-admin-secret-admin-secret-0")).unwrap();
     w.account_mut("111111111111").unwrap().root_access_admin = true;
     w.add_account("222222222222").unwrap().management_account = Some("111111111111".into());
+    w.add_managed_policy(format!("arn:aws:iam::{ACCOUNT}:policy/p"), r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#);
     w.add_role(ACCOUNT, Role::new("chain-target").trust(format!("arn:aws:iam::{ACCOUNT}:role/test-role"))).unwrap();
     w
 }
