@@ -48,6 +48,9 @@ pub struct StsConfig {
     /// Extra bytes added to every session token, so clients can be tested against tokens over 4096
     /// bytes (AWS: "we recommend that you make no assumptions about the maximum size").
     pub session_token_padding: usize,
+    /// How many sessions the model remembers; beyond it the oldest are forgotten (their credentials
+    /// then answer InvalidClientTokenId). Bounds memory under load with a frozen clock.
+    pub max_sessions: usize,
 }
 
 impl StsConfig {
@@ -68,7 +71,7 @@ impl StsConfig {
 
 impl Default for StsConfig {
     fn default() -> Self {
-        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()), session_token_padding: 0 }
+        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()), session_token_padding: 0, max_sessions: 100_000 }
     }
 }
 
@@ -110,6 +113,8 @@ pub struct Sts {
     pub(crate) config: StsConfig,
     pub(crate) generator: Generator,
     pub(crate) sessions: HashMap<String, Session>,
+    /// Session keys in minting order, to forget the oldest first.
+    pub(crate) session_order: VecDeque<String>,
     pub(crate) authorization_messages: HashMap<String, String>,
     /// Encoded messages in the order they were made, to bound memory.
     pub(crate) authorization_order: VecDeque<String>,
@@ -140,6 +145,7 @@ impl Sts {
             config,
             generator: Generator::new(seed),
             sessions: HashMap::new(),
+            session_order: VecDeque::new(),
             authorization_messages: HashMap::new(),
             authorization_order: VecDeque::new(),
             trade_in_tokens: HashMap::new(),
@@ -159,6 +165,23 @@ impl Sts {
     /// The configuration.
     pub fn config(&self) -> &StsConfig {
         &self.config
+    }
+
+    /// Remembers a minted session, forgetting the oldest beyond `max_sessions`.
+    pub(crate) fn remember(&mut self, session: Session) {
+        let key = session.credentials.access_key_id.clone();
+        self.session_order.push_back(key.clone());
+        self.sessions.insert(key, session);
+        while self.session_order.len() > self.config.max_sessions.max(1) {
+            if let Some(old) = self.session_order.pop_front() {
+                self.sessions.remove(&old);
+            }
+        }
+    }
+
+    /// How many sessions the model remembers.
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
     }
 
     /// A session by its access key id.

@@ -627,3 +627,15 @@ fn a_region_where_sts_is_deactivated_answers_region_disabled() {
     // The role's account decides for AssumeRole: OTHER is active there.
     assert!(call(&mut sts, &alice, Request::AssumeRole(assume(&format!("arn:aws:iam::{OTHER}:role/cross"), "s"))).is_ok());
 }
+
+#[test]
+fn the_session_store_is_bounded_and_forgets_the_oldest_first() {
+    let mut sts = sts_with(StsConfig { max_sessions: 3, ..StsConfig::default() });
+    let alice = user(&sts, MAIN, "alice");
+    let first = credentials(call(&mut sts, &alice, Request::GetSessionToken(Default::default())));
+    for _ in 0..3 {
+        call(&mut sts, &alice, Request::GetSessionToken(Default::default())).unwrap();
+    }
+    assert_eq!(sts.session_count(), 3);
+    assert_eq!(call(&mut sts, &session(&first), Request::GetCallerIdentity).unwrap_err().code, ErrorCode::InvalidClientTokenId);
+}

@@ -68,7 +68,7 @@ pub fn parse_timestamp(element: &'static str, text: &str) -> Result<OffsetDateTi
     OffsetDateTime::parse(text, &Rfc3339).map_err(|_| XmlError::BadValue { element, value: text.to_owned() })
 }
 
-fn envelope(root: &str, body: &[Node]) -> String {
+fn envelope(root: &str, body: &[Node<'_>]) -> String {
     let mut out = String::with_capacity(1024);
     out.push('<');
     out.push_str(root);
@@ -125,7 +125,7 @@ pub fn encode_error(error: &StsError, request_id: &str) -> String {
     let body = [
         Node::Elem(
             "Error",
-            vec![text("Type", error.kind().as_str()), text("Code", error.code.as_str()), text("Message", error.message.clone())],
+            vec![text("Type", error.kind().as_str()), text("Code", error.code.as_str()), text("Message", error.message.as_str())],
         ),
         text("RequestId", request_id),
     ];

@@ -7,40 +7,40 @@ use super::tree::Element;
 use super::write::{Node, text};
 use super::{XmlError, format_timestamp, parse_timestamp};
 
-fn opt_text(nodes: &mut Vec<Node>, name: &'static str, value: &Option<String>) {
+fn opt_text<'a>(nodes: &mut Vec<Node<'a>>, name: &'static str, value: &'a Option<String>) {
     if let Some(v) = value {
-        nodes.push(text(name, v.clone()));
+        nodes.push(text(name, v.as_str()));
     }
 }
 
-fn opt_int(nodes: &mut Vec<Node>, name: &'static str, value: Option<i32>) {
+fn opt_int(nodes: &mut Vec<Node<'_>>, name: &'static str, value: Option<i32>) {
     if let Some(v) = value {
         nodes.push(text(name, v.to_string()));
     }
 }
 
-fn credentials(nodes: &mut Vec<Node>, c: &Option<Credentials>) {
+fn credentials<'a>(nodes: &mut Vec<Node<'a>>, c: &'a Option<Credentials>) {
     if let Some(c) = c {
         nodes.push(Node::Elem(
             "Credentials",
             vec![
-                text("AccessKeyId", c.access_key_id.clone()),
-                text("SecretAccessKey", c.secret_access_key.clone()),
-                text("SessionToken", c.session_token.clone()),
+                text("AccessKeyId", c.access_key_id.as_str()),
+                text("SecretAccessKey", c.secret_access_key.as_str()),
+                text("SessionToken", c.session_token.as_str()),
                 text("Expiration", format_timestamp(c.expiration)),
             ],
         ));
     }
 }
 
-fn assumed_role_user(nodes: &mut Vec<Node>, u: &Option<AssumedRoleUser>) {
+fn assumed_role_user<'a>(nodes: &mut Vec<Node<'a>>, u: &'a Option<AssumedRoleUser>) {
     if let Some(u) = u {
-        nodes.push(Node::Elem("AssumedRoleUser", vec![text("AssumedRoleId", u.assumed_role_id.clone()), text("Arn", u.arn.clone())]));
+        nodes.push(Node::Elem("AssumedRoleUser", vec![text("AssumedRoleId", u.assumed_role_id.as_str()), text("Arn", u.arn.as_str())]));
     }
 }
 
 /// The children of `{Op}Result`.
-pub(crate) fn result_nodes(response: &Response) -> Vec<Node> {
+pub(crate) fn result_nodes(response: &Response) -> Vec<Node<'_>> {
     let mut n = Vec::new();
     match response {
         Response::AssumeRole(r) => {
@@ -96,7 +96,10 @@ pub(crate) fn result_nodes(response: &Response) -> Vec<Node> {
         Response::GetFederationToken(r) => {
             credentials(&mut n, &r.credentials);
             if let Some(u) = &r.federated_user {
-                n.push(Node::Elem("FederatedUser", vec![text("FederatedUserId", u.federated_user_id.clone()), text("Arn", u.arn.clone())]));
+                n.push(Node::Elem(
+                    "FederatedUser",
+                    vec![text("FederatedUserId", u.federated_user_id.as_str()), text("Arn", u.arn.as_str())],
+                ));
             }
             opt_int(&mut n, "PackedPolicySize", r.packed_policy_size);
             opt_int(&mut n, "SessionTokenUtilization", r.session_token_utilization);

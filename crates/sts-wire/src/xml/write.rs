@@ -3,19 +3,21 @@
 
 use quick_xml::escape::partial_escape;
 
-/// A node of a response body.
-pub(crate) enum Node {
+use std::borrow::Cow;
+
+/// A node of a response body; values borrow from the response (no copy of 1 KB session tokens).
+pub(crate) enum Node<'a> {
     /// `<name>text</name>`.
-    Text(&'static str, String),
+    Text(&'static str, Cow<'a, str>),
     /// `<name>children</name>`.
-    Elem(&'static str, Vec<Node>),
+    Elem(&'static str, Vec<Node<'a>>),
 }
 
-pub(crate) fn text(name: &'static str, value: impl Into<String>) -> Node {
+pub(crate) fn text<'a>(name: &'static str, value: impl Into<Cow<'a, str>>) -> Node<'a> {
     Node::Text(name, value.into())
 }
 
-pub(crate) fn write(out: &mut String, node: &Node, depth: usize) {
+pub(crate) fn write(out: &mut String, node: &Node<'_>, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
     }
@@ -25,7 +27,12 @@ pub(crate) fn write(out: &mut String, node: &Node, depth: usize) {
             out.push_str(name);
             out.push('>');
             // `<`, `>` and `&` only: quotes need no escaping in text content, and JSON values (DecodedMessage) stay readable.
-            out.push_str(&partial_escape(value.as_str()));
+            // Most values (keys, tokens, ARNs) have nothing to escape: skip the escaper's per-char loop.
+            if memchr::memchr3(b'<', b'>', b'&', value.as_bytes()).is_some() {
+                out.push_str(&partial_escape(value.as_ref()));
+            } else {
+                out.push_str(value);
+            }
             out.push_str("</");
             out.push_str(name);
             out.push_str(">\n");
