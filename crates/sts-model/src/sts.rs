@@ -71,7 +71,7 @@ impl StsConfig {
 
 impl Default for StsConfig {
     fn default() -> Self {
-        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()), session_token_padding: 0, max_sessions: 100_000 }
+        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()), session_token_padding: 0, max_sessions: 20_000 }
     }
 }
 

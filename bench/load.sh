@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Load test, run by hand (not in CI): wrk against `sts-harness serve` (SigV4 verified on a frozen
+# clock, so one signed request stays valid), beside a fixed-body hyper server (the ceiling for an
+# HTTP mock on this machine) and moto's STS server, on the same requests. Prints a Markdown table.
+#
+# Needs: wrk (Debian package `wrk`), moto (`pip install 'moto[server]'`). Usage: bench/load.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-10}
+AT=2024-01-01T00:00:00Z
+MOCK=4566; CEILING=4600; MOTO=4700
+cargo build --release --quiet --bin sts-harness --example fixed_body_server --example signed_request
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_port() { for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 did not open" >&2; exit 1; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+script() { target/release/examples/signed_request "127.0.0.1:$1" "$2" "$AT" > "/tmp/sts-load-$1-$2.lua"; echo "/tmp/sts-load-$1-$2.lua"; }
+# wrk: one thread, 32 connections; prints "req/s p50 p99".
+run() {
+  local out
+  out=$(wrk -t1 -c32 -d"${3}s" --latency -s "$2" "http://127.0.0.1:$1/")
+  local rps p50 p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  local non2xx
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "$rps $p50 $p99 ${non2xx:-0}"
+}
+
+target/release/sts-harness serve --port $MOCK --clock $AT --quiet > /dev/null & pids+=($!); mock_pid=$!
+target/release/examples/fixed_body_server $CEILING 420 > /dev/null & pids+=($!)
+moto_server -p $MOTO > /dev/null 2>&1 & pids+=($!)
+wait_port $MOCK; wait_port $CEILING; wait_port $MOTO
+
+echo "| server | request | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---|---:|---:|---:|---:|"
+for op in GetCallerIdentity AssumeRole; do
+  read -r rps p50 p99 bad < <(run $CEILING "$(script $CEILING $op)" "$DURATION")
+  echo "| hyper fixed body (ceiling) | $op | $rps | $p50 | $p99 | $bad |"
+  read -r rps p50 p99 bad < <(run $MOCK "$(script $MOCK $op)" "$DURATION")
+  echo "| sts-harness serve (SigV4) | $op | $rps | $p50 | $p99 | $bad |"
+  read -r rps p50 p99 bad < <(run $MOTO "$(script $MOTO $op)" "$DURATION")
+  echo "| moto_server | $op | $rps | $p50 | $p99 | $bad |"
+done
+
+# RSS across one million AssumeRole requests (each mints a session: the bounded session store and
+# journal are what keep memory flat).
+before=$(rss_kib $mock_pid)
+lua=$(script $MOCK AssumeRole)
+total=0
+while [ "$total" -lt 1000000 ]; do
+  n=$(wrk -t1 -c32 -d10s -s "$lua" "http://127.0.0.1:$MOCK/" | awk '/requests in/ {print $1}')
+  total=$((total + n))
+  echo "  ... $total requests, RSS $(rss_kib $mock_pid) KiB" >&2
+done
+after=$(rss_kib $mock_pid)
+echo
+echo "RSS of sts-harness serve: ${before} KiB before, ${after} KiB after ${total} AssumeRole requests."
