@@ -1,10 +1,10 @@
-//! The `sts-harness` command line: run the conformance suite, list its cases.
+//! The `sts-harness` command line: run the conformance suite, list its scenarios, serve the mock.
 
-use std::io::{IsTerminal, Write};
+mod check;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use sts_harness::conformance::{self, InProcess, Target, Verdict, contract, report};
 
 /// Conformance suite and mock of the AWS Security Token Service (Query API 2011-06-15).
 #[derive(Parser)]
@@ -16,15 +16,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the conformance suite (today: against the built-in mock, in process) and print a summary.
-    Check {
-        /// Run only cases whose id contains this text (e.g. `AssumeRole/` or `durationSeconds`).
-        #[arg(long)]
-        filter: Option<String>,
-        /// Seed of the built-in mock's generator (keys, tokens, request ids).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
+    /// Run the conformance suite against the built-in mock (default) or an endpoint, print a
+    /// summary table, write reports; the exit code is 0 only if nothing failed.
+    Check(check::CheckArgs),
     /// Serve the mock STS over HTTP until Ctrl-C, logging one line per call.
     Serve {
         /// Address to bind (127.0.0.1 keeps the mock off the network).
@@ -51,11 +45,14 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// List the cases of the suite, one id and description per line.
+    /// List the scenarios of the suite: id, operation, features, fidelity, description.
     List {
-        /// Only cases whose id contains this text.
+        /// Only scenarios whose id contains this text.
         #[arg(long)]
         filter: Option<String>,
+        /// The scenarios directory (default: ./scenarios, else the one built in).
+        #[arg(long)]
+        scenarios: Option<std::path::PathBuf>,
     },
 }
 
@@ -114,10 +111,6 @@ fn serve(
     })
 }
 
-fn selected(filter: Option<&str>) -> Vec<conformance::Case> {
-    contract::cases().into_iter().filter(|c| filter.is_none_or(|f| c.id.contains(f))).collect()
-}
-
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Serve { host, port, world, clock, seed, region, quiet } => match serve(host, port, world, clock, seed, region, quiet) {
@@ -127,34 +120,18 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::List { filter } => {
-            for case in selected(filter.as_deref()) {
-                println!("{}\t{}", case.id, case.description);
-            }
-            ExitCode::SUCCESS
-        }
-        Command::Check { filter, seed } => {
-            let cases = selected(filter.as_deref());
-            if cases.is_empty() {
-                eprintln!("no case matches the filter");
-                return ExitCode::from(2);
-            }
-            let mut target = InProcess::new(seed);
-            let interactive = std::io::stderr().is_terminal();
-            let total = cases.len();
-            let verdicts = conformance::run(&mut target, &cases, |done, case, verdict| {
-                if interactive {
-                    eprint!("\r[{done}/{total}] {:<70}", case.id);
-                    let _ = std::io::stderr().flush();
-                } else if let Verdict::Fail(_) = verdict {
-                    eprintln!("FAIL {}", case.id);
+        Command::List { filter, scenarios } => match check::load(scenarios.as_deref(), filter.as_deref()) {
+            Ok(all) => {
+                for s in all {
+                    println!("{}\t{}\t{}\t{}\t{}", s.id, s.operation, s.doc.features.join(","), s.doc.fidelity, s.doc.description);
                 }
-            });
-            if interactive {
-                eprint!("\r{:<90}\r", "");
+                ExitCode::SUCCESS
             }
-            print!("{}", report::summary(&target.name(), &cases, &verdicts));
-            if verdicts.iter().all(|v| *v == Verdict::Pass) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
-        }
+            Err(e) => {
+                eprintln!("sts-harness list: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Check(args) => check::run(args),
     }
 }

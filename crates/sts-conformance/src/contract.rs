@@ -5,10 +5,58 @@
 use sts_model::Operation;
 use sts_wire::constraints::{Member, Shape, input_members};
 
-use crate::case::{Case, Expectation};
+use crate::scenario::{ExpectDoc, Fidelity, Scenario, ScenarioDoc, Step};
 
 /// The feature column these cases report under.
-pub const FEATURE: &str = "input contract";
+pub const FEATURE: &str = "input-contract";
+
+/// What a generated case expects.
+enum Expectation {
+    /// Any answer but a `ValidationError` about this member path.
+    Admitted { path: String },
+    /// A `ValidationError` whose message contains this text (AWS's grammar).
+    Rejected { message: String },
+}
+
+/// One generated case, turned into a one-step scenario.
+struct Case {
+    id: String,
+    operation: Operation,
+    description: String,
+    params: Vec<(String, String)>,
+    expect: Expectation,
+}
+
+impl Case {
+    fn into_scenario(self) -> Scenario {
+        let expect = match self.expect {
+            Expectation::Admitted { path } => ExpectDoc { admits: Some(path), ..ExpectDoc::default() },
+            Expectation::Rejected { message } => ExpectDoc {
+                status: Some(400),
+                code: Some("ValidationError".into()),
+                kind: Some("Sender".into()),
+                message: Some(regex::escape(&message)),
+                ..ExpectDoc::default()
+            },
+        };
+        let params = self.params.into_iter().map(|(k, v)| (k, toml::Value::String(v))).collect();
+        let step = Step { call: Some(self.operation.name().into()), params, expect: Some(expect), ..Step::default() };
+        Scenario {
+            id: format!("contract/{}", self.id),
+            operation: self.operation,
+            setup: None,
+            doc: ScenarioDoc {
+                id: self.id,
+                description: self.description,
+                operation: Some(self.operation.name().into()),
+                features: vec![FEATURE.into()],
+                fidelity: Fidelity::Documented,
+                accounts_for: Default::default(),
+                steps: vec![step],
+            },
+        }
+    }
+}
 
 fn lower_camel(name: &str) -> String {
     let mut c = name.chars();
@@ -27,9 +75,9 @@ fn filler(shape: &Shape, len: usize) -> String {
 /// A plausible valid value for a top-level required member, so the base request is meaningful.
 fn sample(member: &Member) -> Option<&'static str> {
     Some(match member.name {
-        "RoleArn" => "arn:aws:iam::123456789012:role/demo",
-        "PrincipalArn" => "arn:aws:iam::123456789012:saml-provider/idp",
-        "TargetPrincipal" => "123456789012",
+        "RoleArn" => "${role.demo}",
+        "PrincipalArn" => "${saml.corp}",
+        "TargetPrincipal" => "${account.2}",
         "SigningAlgorithm" => "RS256",
         "AccessKeyId" => "AKIAIOSFODNN7EXAMPLE",
         _ => return None,
@@ -92,16 +140,9 @@ impl Builder {
         params.extend(own);
         let expect = match rejection {
             None => Expectation::Admitted { path: path.to_string() },
-            Some(message) => Expectation::Rejected { code: "ValidationError".into(), status: 400, message },
+            Some(message) => Expectation::Rejected { message },
         };
-        self.cases.push(Case {
-            id: format!("{}/{path}/{slug}", self.operation),
-            operation: self.operation,
-            feature: FEATURE,
-            description,
-            params,
-            expect,
-        });
+        self.cases.push(Case { id: format!("{}/{path}/{slug}", self.operation), operation: self.operation, description, params, expect });
     }
 
     fn member(&mut self, top: &str, shape: &'static Shape, sensitive: bool, key: &str, path: &str, extra: &[(String, String)]) {
@@ -243,8 +284,12 @@ impl Builder {
     }
 }
 
-/// Every input-contract case of every operation.
-pub fn cases() -> Vec<Case> {
+/// Every input-contract case of every operation, as one-step scenarios (`contract/<Op>/<path>/<edge>`).
+pub fn scenarios() -> Vec<Scenario> {
+    cases().into_iter().map(Case::into_scenario).collect()
+}
+
+fn cases() -> Vec<Case> {
     let mut all = Vec::new();
     for &operation in Operation::ALL {
         let mut b = Builder { operation, cases: Vec::new() };
@@ -256,12 +301,9 @@ pub fn cases() -> Vec<Case> {
                 b.cases.push(Case {
                     id: format!("{operation}/{path}/missing"),
                     operation,
-                    feature: FEATURE,
                     description: format!("{path} missing is 'Member must not be null'"),
                     params,
                     expect: Expectation::Rejected {
-                        code: "ValidationError".into(),
-                        status: 400,
                         message: format!("Value null at '{path}' failed to satisfy constraint: Member must not be null"),
                     },
                 });

@@ -1,29 +1,51 @@
 //! # sts-conformance: the conformance suite
 //!
-//! Cases, targets and reports. This first slice generates the input-contract cases from the
-//! model's constraint table (every bound of every member at both edges, every required member
-//! missing) and runs them against a target: the in-process mock today, any endpoint once the
-//! runner signs requests.
+//! Scenarios are data (TOML files under `scenarios/`, format in `scenarios/README.md`), plus the
+//! input-contract scenarios generated from the model's constraint table. The runner sends them to
+//! a [`Target`] (the built-in mock in process or over HTTP, or any endpoint described by a
+//! [`profile::Profile`]), signing with its own SigV4, and judges the answers. Reports: console,
+//! JUnit XML, JSON, HTML.
+//!
+//! ```
+//! use sts_conformance::{InProcess, runner, scenario};
+//! let scenarios = scenario::parse_file("demo/basics", r#"
+//!     [[scenario]]
+//!     id = "who-am-i"
+//!     description = "GetCallerIdentity names the signing user"
+//!     features = ["credentials"]
+//!     fidelity = "documented"
+//!     [[scenario.steps]]
+//!     call = "GetCallerIdentity"
+//!     expect = { status = 200, fields = { Arn = { equals = "${user.alice}" } } }
+//! "#).unwrap();
+//! let results = runner::run(&mut InProcess::new(1), &scenarios, |_, _, _| {});
+//! assert_eq!(results[0].status, runner::Status::Passed);
+//! ```
 
 #![warn(missing_docs)]
 
-pub mod case;
 pub mod contract;
+pub mod profile;
 pub mod report;
+pub mod runner;
+pub mod scenario;
+pub mod symbols;
 pub mod target;
 
-pub use case::{Case, Expectation, Verdict};
-pub use target::{InProcess, Target};
+pub use profile::Profile;
+pub use runner::{ScenarioResult, Status};
+pub use scenario::{Scenario, load_dir};
+pub use target::{Endpoint, InProcess, MockHttp, SuiteWorld, Target};
 
-/// Runs `cases` against `target`, calling `progress` after each.
-pub fn run(target: &mut dyn Target, cases: &[Case], mut progress: impl FnMut(usize, &Case, &Verdict)) -> Vec<Verdict> {
-    cases
-        .iter()
-        .enumerate()
-        .map(|(i, case)| {
-            let verdict = case.judge(&target.send(&case.params));
-            progress(i + 1, case, &verdict);
-            verdict
-        })
-        .collect()
+/// The whole suite from a scenarios directory: the generated input-contract scenarios, then the
+/// scenario files, in path order.
+pub fn suite(dir: &std::path::Path) -> Result<Vec<Scenario>, scenario::LoadError> {
+    let mut all = contract::scenarios();
+    all.extend(load_dir(dir)?);
+    Ok(all)
+}
+
+/// The scenarios directory of this repository (for tests and `cargo run`).
+pub fn shipped_scenarios_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
 }

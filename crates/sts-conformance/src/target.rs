@@ -1,71 +1,156 @@
-//! Where cases are sent.
+//! Where scenarios are sent: the built-in mock in process, the built-in mock over HTTP, or any
+//! endpoint described by a profile.
+//!
+//! A [`Target`] binds each scenario to a [`Binding`]: a connection that sends HTTP requests and
+//! knows the target's clock, the symbols (`role.demo` → an ARN) and the principals (`alice` →
+//! keys). The built-in targets build a fresh world per scenario, so scenarios cannot disturb each
+//! other; an external endpoint keeps its state, and the profile says what it holds.
 
-use sts_model::time::OffsetDateTime;
-use sts_model::world::{Role, User, World};
-use sts_model::{Caller, Sts};
-use sts_wire::xml::{self, Answer};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// The answer to one request, as the judge needs it.
+use sts_mock::Clock;
+use sts_mock::{HttpRequest, Reply, Service};
+use sts_model::time::format_description::well_known::Rfc3339;
+use sts_model::time::{Duration, OffsetDateTime};
+use sts_model::world::WorldFile;
+use sts_model::{Sts, StsConfig};
+
+use crate::profile::Profile;
+use crate::scenario::Scenario;
+use crate::symbols::{self, Principal};
+
+/// An HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// A success envelope.
-    Success {
-        /// HTTP status.
-        status: u16,
-    },
-    /// An error envelope.
-    Error {
-        /// HTTP status.
-        status: u16,
-        /// `<Code>`.
-        code: String,
-        /// `<Message>`.
-        message: String,
-    },
-    /// The body was not an STS answer.
-    Unreadable(String),
+pub struct HttpAnswer {
+    /// Status code.
+    pub status: u16,
+    /// Body (lossy UTF-8).
+    pub body: String,
 }
 
-impl Outcome {
-    /// Reads an HTTP answer.
-    pub fn from_http(status: u16, body: &str) -> Outcome {
-        match xml::decode(body) {
-            Ok(Answer::Success(_)) => Outcome::Success { status },
-            Ok(Answer::Error(e)) => Outcome::Error { status, code: e.code, message: e.message.unwrap_or_default() },
-            Err(e) => Outcome::Unreadable(e.to_string()),
-        }
-    }
+/// A live connection to a target for one scenario.
+pub trait Connection {
+    /// Sends one request.
+    fn send(&mut self, request: &HttpRequest) -> Result<HttpAnswer, String>;
+    /// The target's clock (requests are signed at this time).
+    fn now(&mut self) -> Result<OffsetDateTime, String>;
+    /// Moves the target's clock forward.
+    fn advance_clock(&mut self, seconds: i64) -> Result<(), String>;
 }
 
-/// Something that answers STS requests.
+/// What a scenario runs against.
+pub struct Binding {
+    /// The connection.
+    pub connection: Box<dyn Connection>,
+    /// Symbol values (`account`, `role.demo`, `user.alice.id`...).
+    pub symbols: BTreeMap<String, String>,
+    /// Who can sign.
+    pub principals: BTreeMap<String, Principal>,
+    /// The `Host` header and SigV4 region.
+    pub host: String,
+    /// The SigV4 region.
+    pub region: String,
+}
+
+/// Something the suite can run against.
 pub trait Target {
     /// A short name for reports.
     fn name(&self) -> String;
-    /// Sends query parameters (with `Action` and `Version`) and reads the answer.
-    fn send(&mut self, params: &[(String, String)]) -> Outcome;
+    /// Whether the target claims `feature` (scenarios needing others are skipped).
+    fn claims(&self, feature: &str) -> bool;
+    /// A known deviation of the target for this scenario id, with its reason.
+    fn deviation(&self, _scenario: &str) -> Option<String> {
+        None
+    }
+    /// Whether a missing symbol means "not provided" (skip) rather than a broken scenario (fail).
+    fn symbols_may_be_missing(&self) -> bool {
+        false
+    }
+    /// Prepares a fresh binding for `scenario`.
+    fn bind(&mut self, scenario: &Scenario) -> Result<Binding, String>;
 }
 
-/// The reference model behind the in-process pipeline (decode, model, encode), no HTTP.
+/// The suite's world, the start of every built-in target's world (`scenarios/world.toml`).
+#[derive(Clone)]
+pub struct SuiteWorld {
+    file: WorldFile,
+}
+
+impl SuiteWorld {
+    /// Parses the suite world file.
+    pub fn parse(text: &str) -> Result<SuiteWorld, String> {
+        WorldFile::parse(text).map(|file| SuiteWorld { file }).map_err(|e| format!("world.toml: {e}"))
+    }
+
+    /// The suite world shipped in `scenarios/world.toml` of this repository.
+    pub fn shipped() -> SuiteWorld {
+        SuiteWorld::parse(include_str!("../../../scenarios/world.toml")).expect("the shipped suite world is valid")
+    }
+
+    /// The world of one scenario: the suite world plus the scenario file's setup.
+    fn for_scenario(&self, scenario: &Scenario, seed: u64) -> Result<(Sts, Clock), String> {
+        let mut file = self.file.clone();
+        if let Some(setup) = &scenario.setup {
+            let extra = WorldFile::parse(setup).map_err(|e| format!("setup: {e}"))?;
+            file.world.extend(extra.world).map_err(|e| format!("setup: {e}"))?;
+        }
+        let config = StsConfig::default().with_settings(&file.settings);
+        let at = file.settings.clock.unwrap_or(OffsetDateTime::UNIX_EPOCH + Duration::days(19_723));
+        Ok((Sts::with_config(file.world, file.settings.seed.unwrap_or(seed), config), Clock::frozen(at)))
+    }
+
+    /// Symbols and principals of a model's world.
+    fn names(sts: &Sts) -> (BTreeMap<String, String>, BTreeMap<String, Principal>) {
+        (symbols::from_world(sts.world(), &sts.config().partition), symbols::principals_of(sts.world()))
+    }
+}
+
+fn region_of(sts: &Sts) -> String {
+    sts.config().region.clone().unwrap_or_else(|| "us-east-1".into())
+}
+
+fn host_of(sts: &Sts) -> String {
+    match &sts.config().region {
+        Some(r) => format!("sts.{r}.amazonaws.com"),
+        None => "sts.amazonaws.com".into(),
+    }
+}
+
+/// The built-in mock's core (SigV4, pipeline, model) called directly: no sockets, a fresh world per
+/// scenario. The fastest target; the default of `sts-harness check`.
 pub struct InProcess {
-    sts: Sts,
-    caller: Caller,
-    now: OffsetDateTime,
+    world: SuiteWorld,
+    seed: u64,
 }
-
-/// The account of the built-in world.
-pub const ACCOUNT: &str = "123456789012";
 
 impl InProcess {
-    /// The built-in world: account 123456789012 with user `alice` (who signs) and role `demo`.
+    /// Over the shipped suite world.
     pub fn new(seed: u64) -> Self {
-        let mut world = World::default();
-        let key = world.add_user(ACCOUNT, User::new("alice")).expect("built-in user is valid").access_keys[0].access_key_id.clone();
-        world.add_role(ACCOUNT, Role::new("demo").max_session_duration(43200)).expect("built-in role is valid");
-        InProcess {
-            sts: Sts::new(world, seed),
-            caller: Caller::access_key(key),
-            now: OffsetDateTime::UNIX_EPOCH + sts_model::time::Duration::days(19_723),
+        InProcess { world: SuiteWorld::shipped(), seed }
+    }
+
+    /// Over another suite world.
+    pub fn with_world(world: SuiteWorld, seed: u64) -> Self {
+        InProcess { world, seed }
+    }
+}
+
+struct ServiceConnection(Service);
+
+impl Connection for ServiceConnection {
+    fn send(&mut self, request: &HttpRequest) -> Result<HttpAnswer, String> {
+        match self.0.handle(request) {
+            Reply::Answer { status, body, .. } => Ok(HttpAnswer { status, body }),
+            Reply::Drop { .. } => Err("connection closed without an answer".into()),
         }
+    }
+    fn now(&mut self) -> Result<OffsetDateTime, String> {
+        Ok(self.0.clock_handle().now())
+    }
+    fn advance_clock(&mut self, seconds: i64) -> Result<(), String> {
+        self.0.clock_handle().advance(Duration::seconds(seconds));
+        Ok(())
     }
 }
 
@@ -73,9 +158,191 @@ impl Target for InProcess {
     fn name(&self) -> String {
         "built-in mock (in process)".into()
     }
+    fn claims(&self, _feature: &str) -> bool {
+        true
+    }
+    fn bind(&mut self, scenario: &Scenario) -> Result<Binding, String> {
+        let (sts, clock) = self.world.for_scenario(scenario, self.seed)?;
+        let (symbols, principals) = SuiteWorld::names(&sts);
+        let (host, region) = (host_of(&sts), region_of(&sts));
+        Ok(Binding { connection: Box::new(ServiceConnection(Service::new(sts, clock, 64))), symbols, principals, host, region })
+    }
+}
 
-    fn send(&mut self, params: &[(String, String)]) -> Outcome {
-        let out = sts_mock::in_process::answer(&mut self.sts, self.now, &self.caller, params);
-        Outcome::from_http(out.status, &out.body)
+/// Sends requests over HTTP with reqwest, blocking on a small runtime of its own.
+struct Http {
+    runtime: Arc<tokio::runtime::Runtime>,
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Http {
+    fn send(&self, request: &HttpRequest) -> Result<HttpAnswer, String> {
+        let mut url = format!("{}{}", self.base, request.path);
+        if let Some(q) = &request.query {
+            url.push('?');
+            url.push_str(q);
+        }
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut builder = self.client.request(method, url);
+        for (k, v) in &request.headers {
+            // reqwest sets Host from the URL; the runner signs that same value.
+            if !k.eq_ignore_ascii_case("host") {
+                builder = builder.header(k, v);
+            }
+        }
+        let builder = builder.body(request.body.clone());
+        self.runtime.block_on(async move {
+            let answer = builder.send().await.map_err(|e| format!("HTTP error: {e}"))?;
+            let status = answer.status().as_u16();
+            let bytes = answer.bytes().await.map_err(|e| format!("HTTP error reading the body: {e}"))?;
+            Ok(HttpAnswer { status, body: String::from_utf8_lossy(&bytes).into_owned() })
+        })
+    }
+
+    /// `POST /__sts/clock` or `GET /__sts/clock` of a mock's admin API.
+    fn admin_clock(&self, body: Option<String>) -> Result<OffsetDateTime, String> {
+        let url = format!("{}/__sts/clock", self.base);
+        let client = self.client.clone();
+        let text = self.runtime.block_on(async move {
+            let request = match body {
+                Some(b) => client.post(url).body(b),
+                None => client.get(url),
+            };
+            let answer = request.send().await.map_err(|e| format!("admin API: {e}"))?;
+            answer.text().await.map_err(|e| format!("admin API: {e}"))
+        })?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("admin API answered {text:?}: {e}"))?;
+        let now = value.get("now").and_then(|v| v.as_str()).ok_or_else(|| format!("admin API answered {text:?}"))?;
+        OffsetDateTime::parse(now, &Rfc3339).map_err(|e| e.to_string())
+    }
+}
+
+fn runtime() -> Arc<tokio::runtime::Runtime> {
+    Arc::new(tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("a tokio runtime starts"))
+}
+
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().expect("a reqwest client builds")
+}
+
+/// The built-in mock over HTTP: a fresh `MockSts` per scenario on a free port, reached with reqwest.
+/// Proves the server path (hyper, headers, bodies) answers as the in-process core does.
+pub struct MockHttp {
+    world: SuiteWorld,
+    seed: u64,
+    runtime: Arc<tokio::runtime::Runtime>,
+    client: reqwest::Client,
+}
+
+impl MockHttp {
+    /// Over the shipped suite world.
+    pub fn new(seed: u64) -> Self {
+        MockHttp::with_world(SuiteWorld::shipped(), seed)
+    }
+
+    /// Over another suite world.
+    pub fn with_world(world: SuiteWorld, seed: u64) -> Self {
+        MockHttp { world, seed, runtime: runtime(), client: http_client() }
+    }
+}
+
+struct MockConnection {
+    http: Http,
+    clock: Clock,
+    _mock: sts_mock::MockSts,
+}
+
+impl Connection for MockConnection {
+    fn send(&mut self, request: &HttpRequest) -> Result<HttpAnswer, String> {
+        self.http.send(request)
+    }
+    fn now(&mut self) -> Result<OffsetDateTime, String> {
+        Ok(self.clock.now())
+    }
+    fn advance_clock(&mut self, seconds: i64) -> Result<(), String> {
+        self.clock.advance(Duration::seconds(seconds));
+        Ok(())
+    }
+}
+
+impl Target for MockHttp {
+    fn name(&self) -> String {
+        "built-in mock (over HTTP)".into()
+    }
+    fn claims(&self, _feature: &str) -> bool {
+        true
+    }
+    fn bind(&mut self, scenario: &Scenario) -> Result<Binding, String> {
+        let (sts, clock) = self.world.for_scenario(scenario, self.seed)?;
+        let (symbols, principals) = SuiteWorld::names(&sts);
+        let region = region_of(&sts);
+        let builder = sts_mock::MockSts::builder().model(sts).clock(clock.clone()).journal_capacity(64);
+        let mock = self.runtime.block_on(builder.try_start()).map_err(|e| format!("starting the mock: {e}"))?;
+        let base = mock.uri();
+        let host = base.trim_start_matches("http://").to_owned();
+        let http = Http { runtime: self.runtime.clone(), client: self.client.clone(), base };
+        Ok(Binding { connection: Box::new(MockConnection { http, clock, _mock: mock }), symbols, principals, host, region })
+    }
+}
+
+/// Any STS endpoint, described by a profile (symbols, principals, claimed features, deviations).
+pub struct Endpoint {
+    url: String,
+    profile: Profile,
+    runtime: Arc<tokio::runtime::Runtime>,
+    client: reqwest::Client,
+}
+
+impl Endpoint {
+    /// `url` like `http://127.0.0.1:5000` (no trailing slash needed).
+    pub fn new(url: &str, profile: Profile) -> Self {
+        Endpoint { url: url.trim_end_matches('/').to_owned(), profile, runtime: runtime(), client: http_client() }
+    }
+}
+
+struct EndpointConnection {
+    http: Http,
+    admin_api: bool,
+}
+
+impl Connection for EndpointConnection {
+    fn send(&mut self, request: &HttpRequest) -> Result<HttpAnswer, String> {
+        self.http.send(request)
+    }
+    fn now(&mut self) -> Result<OffsetDateTime, String> {
+        if self.admin_api { self.http.admin_clock(None) } else { Ok(OffsetDateTime::now_utc()) }
+    }
+    fn advance_clock(&mut self, seconds: i64) -> Result<(), String> {
+        if !self.admin_api {
+            return Err("this endpoint's clock cannot be moved (the profile does not claim clock-control)".into());
+        }
+        self.http.admin_clock(Some(format!("{{\"advance_seconds\":{seconds}}}"))).map(|_| ())
+    }
+}
+
+impl Target for Endpoint {
+    fn name(&self) -> String {
+        format!("{} ({})", self.profile.name, self.url)
+    }
+    fn claims(&self, feature: &str) -> bool {
+        self.profile.features.iter().any(|f| f == feature)
+    }
+    fn deviation(&self, scenario: &str) -> Option<String> {
+        self.profile.deviation(scenario).map(str::to_owned)
+    }
+    fn symbols_may_be_missing(&self) -> bool {
+        true
+    }
+    fn bind(&mut self, _scenario: &Scenario) -> Result<Binding, String> {
+        let http = Http { runtime: self.runtime.clone(), client: self.client.clone(), base: self.url.clone() };
+        let host = self.url.split("://").nth(1).unwrap_or(&self.url).split('/').next().unwrap_or_default().to_owned();
+        Ok(Binding {
+            connection: Box::new(EndpointConnection { http, admin_api: self.profile.admin_api }),
+            symbols: self.profile.symbols.clone(),
+            principals: self.profile.principals.clone(),
+            host,
+            region: self.profile.region.clone(),
+        })
     }
 }

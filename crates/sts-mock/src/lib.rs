@@ -74,6 +74,7 @@ pub struct MockStsBuilder {
     journal_capacity: usize,
     address: SocketAddr,
     log: Option<CallLog>,
+    model: Option<Sts>,
 }
 
 impl Default for MockStsBuilder {
@@ -86,6 +87,7 @@ impl Default for MockStsBuilder {
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             address: SocketAddr::from(([127, 0, 0, 1], 0)),
             log: None,
+            model: None,
         }
     }
 }
@@ -109,6 +111,19 @@ impl MockStsBuilder {
         }
         self.config = self.config.with_settings(&file.settings);
         Ok(self)
+    }
+
+    /// Serves this model as it is (its world, seed, configuration and sessions), instead of one
+    /// built from the builder's world, seed and settings.
+    pub fn model(mut self, sts: Sts) -> Self {
+        self.model = Some(sts);
+        self
+    }
+
+    /// Uses this clock (shared: moving it moves the mock's time).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Adds a user to the world.
@@ -173,7 +188,10 @@ impl MockStsBuilder {
 
     /// Binds and starts serving.
     pub async fn try_start(self) -> std::io::Result<MockSts> {
-        let sts = Sts::with_config(self.world, self.seed, self.config);
+        let sts = match self.model {
+            Some(sts) => sts,
+            None => Sts::with_config(self.world, self.seed, self.config),
+        };
         let mut service = Service::new(sts, self.clock, self.journal_capacity);
         service.log = self.log;
         let service = Arc::new(service);

@@ -1,0 +1,40 @@
+//! The JSON report: totals and every scenario with its status, for tools and dashboards.
+
+use serde_json::{Value, json};
+
+use super::Run;
+use crate::runner::Status;
+
+/// The run as JSON.
+pub fn render(run: &Run<'_>) -> String {
+    let scenarios: Vec<Value> = run
+        .results
+        .iter()
+        .map(|(s, r)| {
+            let (detail, reason) = match &r.status {
+                Status::Passed => (None, None),
+                Status::Failed(d) | Status::Skipped(d) | Status::UnexpectedPass(d) => (Some(d.clone()), None),
+                Status::ExpectedFailure { reason, detail } => (Some(detail.clone()), Some(reason.clone())),
+            };
+            json!({
+                "id": s.id,
+                "operation": s.operation.name(),
+                "features": s.doc.features,
+                "fidelity": s.doc.fidelity.to_string(),
+                "description": s.doc.description,
+                "status": r.status.label().to_ascii_lowercase(),
+                "detail": detail,
+                "deviation": reason,
+                "seconds": r.elapsed.as_secs_f64(),
+            })
+        })
+        .collect();
+    let value = json!({
+        "target": run.target,
+        "ok": run.ok(),
+        "totals": run.totals(),
+        "seconds": run.elapsed.as_secs_f64(),
+        "scenarios": scenarios,
+    });
+    serde_json::to_string_pretty(&value).expect("a JSON value serializes")
+}

@@ -1,0 +1,41 @@
+//! JUnit XML (quick-junit): one test suite per operation, one test case per scenario. Expected
+//! failures are reported as passes with the deviation in their output; unexpected passes fail.
+
+use std::collections::BTreeMap;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::Run;
+use crate::runner::Status;
+
+/// The run as JUnit XML.
+pub fn render(run: &Run<'_>) -> String {
+    let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
+    for (s, r) in &run.results {
+        let suite = suites.entry(s.operation.name()).or_insert_with(|| TestSuite::new(s.operation.name()));
+        let status = match &r.status {
+            Status::Passed => TestCaseStatus::success(),
+            Status::ExpectedFailure { .. } => TestCaseStatus::success(),
+            Status::Skipped(why) => {
+                let mut st = TestCaseStatus::skipped();
+                st.set_message(why.as_str());
+                st
+            }
+            Status::Failed(why) | Status::UnexpectedPass(why) => {
+                let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                st.set_message(why.as_str()).set_type(r.status.label());
+                st
+            }
+        };
+        let mut case = TestCase::new(s.id.as_str(), status);
+        case.set_classname(s.operation.name()).set_time(r.elapsed);
+        if let Status::ExpectedFailure { reason, detail } = &r.status {
+            case.set_system_out(format!("expected failure (deviation: {reason}): {detail}"));
+        }
+        suite.add_test_case(case);
+    }
+    let mut report = Report::new(format!("sts-harness check: {}", run.target));
+    report.set_time(run.elapsed);
+    report.add_test_suites(suites.into_values());
+    report.to_string().unwrap_or_else(|e| format!("<!-- JUnit report failed: {e} -->"))
+}

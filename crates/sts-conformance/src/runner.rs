@@ -1,0 +1,463 @@
+//! Runs scenarios: builds each step's request (symbols filled, signed with SigV4), sends it to the
+//! target, judges the answer and keeps the values later steps need.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use sts_mock::HttpRequest;
+use sts_model::time::OffsetDateTime;
+use sts_model::time::format_description::well_known::Rfc3339;
+use sts_wire::sigv4;
+use sts_wire::xml::{self, Element};
+
+use crate::scenario::{ExpectDoc, Matcher, RawRequest, Scenario, Step};
+use crate::symbols::{Principal, Unresolved, substitute};
+use crate::target::{Binding, HttpAnswer, Target};
+
+/// The API version every call sends unless a step overrides it.
+pub const VERSION: &str = "2011-06-15";
+
+/// How a scenario ended on a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Every expectation held.
+    Passed,
+    /// An expectation did not hold (the detail says which and how).
+    Failed(String),
+    /// Not run: the target does not claim a feature, or its profile lacks a symbol.
+    Skipped(String),
+    /// Failed, as the profile's deviation list says it does.
+    ExpectedFailure {
+        /// The profile's reason.
+        reason: String,
+        /// How it failed.
+        detail: String,
+    },
+    /// Listed as a deviation, but passed: the list is stale, and the gate fails.
+    UnexpectedPass(String),
+}
+
+impl Status {
+    /// Whether the status lets a CI gate pass.
+    pub fn is_ok(&self) -> bool {
+        !matches!(self, Status::Failed(_) | Status::UnexpectedPass(_))
+    }
+
+    /// A one-word label for reports.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Passed => "pass",
+            Status::Failed(_) => "FAIL",
+            Status::Skipped(_) => "skip",
+            Status::ExpectedFailure { .. } => "xfail",
+            Status::UnexpectedPass(_) => "XPASS",
+        }
+    }
+}
+
+/// A scenario's result.
+#[derive(Debug, Clone)]
+pub struct ScenarioResult {
+    /// The scenario id.
+    pub id: String,
+    /// How it ended.
+    pub status: Status,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Why a scenario stopped early.
+enum Stop {
+    Fail(String),
+    Skip(String),
+}
+
+/// Runs `scenarios` against `target`, calling `progress` after each (done, total, result).
+pub fn run(
+    target: &mut dyn Target,
+    scenarios: &[Scenario],
+    mut progress: impl FnMut(usize, usize, &ScenarioResult),
+) -> Vec<ScenarioResult> {
+    let total = scenarios.len();
+    scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, scenario)| {
+            let result = run_one(target, scenario);
+            progress(i + 1, total, &result);
+            result
+        })
+        .collect()
+}
+
+/// Runs one scenario, applying the target's deviation list.
+pub fn run_one(target: &mut dyn Target, scenario: &Scenario) -> ScenarioResult {
+    let started = Instant::now();
+    let raw = match scenario.doc.features.iter().find(|f| !target.claims(f)) {
+        Some(f) => Status::Skipped(format!("the target does not claim {f}")),
+        None => match execute(target, scenario) {
+            Ok(()) => Status::Passed,
+            Err(Stop::Fail(why)) => Status::Failed(why),
+            Err(Stop::Skip(why)) => Status::Skipped(why),
+        },
+    };
+    let status = match (target.deviation(&scenario.id), raw) {
+        (Some(reason), Status::Failed(detail)) => Status::ExpectedFailure { reason, detail },
+        (Some(reason), Status::Passed) => {
+            Status::UnexpectedPass(format!("listed as a deviation ({reason}) but passes: remove it from the profile"))
+        }
+        (_, other) => other,
+    };
+    ScenarioResult { id: scenario.id.clone(), status, elapsed: started.elapsed() }
+}
+
+/// The state of a scenario between steps.
+struct Run<'a> {
+    binding: Binding,
+    saved: BTreeMap<String, String>,
+    credentials: BTreeMap<String, Principal>,
+    lenient_symbols: bool,
+    scenario: &'a Scenario,
+}
+
+fn execute(target: &mut dyn Target, scenario: &Scenario) -> Result<(), Stop> {
+    let binding = target.bind(scenario).map_err(|e| Stop::Fail(format!("could not prepare the target: {e}")))?;
+    let mut run =
+        Run { binding, saved: BTreeMap::new(), credentials: BTreeMap::new(), lenient_symbols: target.symbols_may_be_missing(), scenario };
+    for (i, step) in scenario.doc.steps.iter().enumerate() {
+        run.step(step).map_err(|stop| match stop {
+            Stop::Fail(why) => Stop::Fail(format!("step {}: {why}", i + 1)),
+            skip => skip,
+        })?;
+    }
+    Ok(())
+}
+
+impl Run<'_> {
+    fn fill(&self, template: &str) -> Result<String, Stop> {
+        substitute(template, |name| self.saved.get(name).or_else(|| self.binding.symbols.get(name)).cloned()).map_err(|e| match e {
+            Unresolved::Unknown(name) if self.lenient_symbols => Stop::Skip(format!("the profile has no symbol {name}")),
+            Unresolved::Unknown(name) => Stop::Fail(format!("unknown symbol ${{{name}}}")),
+            Unresolved::Unclosed => Stop::Fail(format!("unclosed ${{ in {template:?}")),
+        })
+    }
+
+    fn signer(&self, step: &Step) -> Result<Option<Principal>, Stop> {
+        let name = step.signer.as_deref().unwrap_or("alice");
+        if name == "anonymous" {
+            return Ok(None);
+        }
+        if let Some(saved) = name.strip_prefix('$') {
+            return self.credentials.get(saved).cloned().map(Some).ok_or_else(|| Stop::Fail(format!("no credentials saved as {saved}")));
+        }
+        match self.binding.principals.get(name) {
+            Some(p) => Ok(Some(p.clone())),
+            None if self.lenient_symbols => Err(Stop::Skip(format!("the profile has no principal {name}"))),
+            None => Err(Stop::Fail(format!("no principal {name} in the world"))),
+        }
+    }
+
+    fn step(&mut self, step: &Step) -> Result<(), Stop> {
+        if let Some(seconds) = step.advance_clock {
+            return self.binding.connection.advance_clock(seconds).map_err(Stop::Fail);
+        }
+        let now = self.binding.connection.now().map_err(Stop::Fail)?;
+        let signed_at = now + sts_model::time::Duration::seconds(step.sign_offset_seconds.unwrap_or(0));
+        let signer = self.signer(step)?;
+        let request = match (&step.call, &step.raw) {
+            (Some(action), _) => self.call_request(step, action, signer.as_ref(), signed_at)?,
+            (None, Some(raw)) => self.raw_request(raw, signer.as_ref(), signed_at)?,
+            (None, None) => return Err(Stop::Fail("a step needs call, raw or advance_clock".into())),
+        };
+        let answer = self.binding.connection.send(&request).map_err(Stop::Fail)?;
+        let default = ExpectDoc { status: Some(200), ..ExpectDoc::default() };
+        let expect = step.expect.as_ref().unwrap_or(&default);
+        let tree = self.judge(expect, &answer, now)?;
+        for (name, path) in &step.save {
+            self.save(name, path, tree.as_ref())?;
+        }
+        Ok(())
+    }
+
+    fn call_request(&self, step: &Step, action: &str, signer: Option<&Principal>, at: OffsetDateTime) -> Result<HttpRequest, Stop> {
+        let mut params: Vec<(String, String)> = Vec::new();
+        if !step.params.contains_key("Action") {
+            params.push(("Action".into(), action.into()));
+        }
+        if !step.params.contains_key("Version") {
+            params.push(("Version".into(), VERSION.into()));
+        }
+        for (key, value) in &step.params {
+            let text = match value {
+                toml::Value::String(s) => self.fill(s)?,
+                other => other.to_string(),
+            };
+            params.push((key.clone(), text));
+        }
+        let host = self.binding.host.clone();
+        if step.signing.as_deref() == Some("query") {
+            let headers = vec![("host".to_string(), host)];
+            let query = match signer {
+                Some(p) => {
+                    let creds = credentials(p);
+                    let req = sigv4::Request { method: "GET", path: "/", query: &params, headers: &headers, body: b"" };
+                    sigv4::presign(&req, &creds, &self.binding.region, at, 900)
+                }
+                None => params,
+            };
+            return Ok(HttpRequest {
+                method: "GET".into(),
+                path: "/".into(),
+                query: Some(sts_wire::query::encode_form(&query)),
+                headers,
+                body: vec![],
+            });
+        }
+        let body = sts_wire::query::encode_form(&params).into_bytes();
+        let mut headers =
+            vec![("host".to_string(), host), ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string())];
+        if let Some(p) = signer {
+            let req = sigv4::Request { method: "POST", path: "/", query: &[], headers: &headers, body: &body };
+            let added = sigv4::sign(&req, &credentials(p), &self.binding.region, at);
+            headers.extend(added);
+        }
+        Ok(HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body })
+    }
+
+    fn raw_request(&self, raw: &RawRequest, signer: Option<&Principal>, at: OffsetDateTime) -> Result<HttpRequest, Stop> {
+        let method = raw.method.clone().unwrap_or_else(|| "POST".into());
+        let path = raw.path.clone().unwrap_or_else(|| "/".into());
+        let query = raw.query.as_deref().map(|q| self.fill(q)).transpose()?;
+        let body = match (&raw.body, &raw.body_hex) {
+            (_, Some(hex)) => decode_hex(hex).ok_or_else(|| Stop::Fail(format!("body_hex is not hex: {hex:?}")))?,
+            (Some(text), None) => self.fill(text)?.into_bytes(),
+            (None, None) => vec![],
+        };
+        let mut headers = vec![("host".to_string(), self.binding.host.clone())];
+        if !body.is_empty() || method == "POST" {
+            let content_type = raw.content_type.clone().unwrap_or_else(|| "application/x-www-form-urlencoded; charset=utf-8".into());
+            if !content_type.is_empty() {
+                headers.push(("content-type".into(), content_type));
+            }
+        }
+        for (k, v) in &raw.headers {
+            headers.push((k.clone(), self.fill(v)?));
+        }
+        if let (Some(p), true) = (signer, raw.sign.unwrap_or(true)) {
+            let pairs = match &query {
+                Some(q) => sts_wire::query::parse_form(q.as_bytes())
+                    .map_err(|_| Stop::Fail("cannot sign a request whose query does not decode; set sign = false".into()))?,
+                None => vec![],
+            };
+            let req = sigv4::Request { method: &method, path: &path, query: &pairs, headers: &headers, body: &body };
+            let added = sigv4::sign(&req, &credentials(p), &self.binding.region, at);
+            headers.extend(added);
+        }
+        Ok(HttpRequest { method, path, query, headers, body })
+    }
+
+    /// Checks the answer; returns the `…Result` element of a success.
+    fn judge(&self, expect: &ExpectDoc, answer: &HttpAnswer, now: OffsetDateTime) -> Result<Option<Element>, Stop> {
+        let shown = || snippet(&answer.body);
+        if let Some(status) = expect.status
+            && status != answer.status
+        {
+            return Err(Stop::Fail(format!("expected HTTP {status}, got {}: {}", answer.status, shown())));
+        }
+        let root = xml::parse(&answer.body).map_err(|e| Stop::Fail(format!("answer is not XML ({e}): {}", shown())))?;
+        let error = if root.name == "ErrorResponse" || root.name == "Response" {
+            root.child("Error").or_else(|| root.child("Errors").and_then(|e| e.child("Error")))
+        } else {
+            None
+        };
+        if let Some(path) = &expect.admits {
+            if let Some(e) = error
+                && e.text_of("Code").as_deref() == Some("ValidationError")
+                && e.text_of("Message").unwrap_or_default().contains(&format!("at '{path}'"))
+            {
+                return Err(Stop::Fail(format!("expected {path} to be admitted, got {}", shown())));
+            }
+            return Ok(None);
+        }
+        match (&expect.code, error) {
+            (Some(code), None) => Err(Stop::Fail(format!("expected error {code}, got a success: {}", shown()))),
+            (Some(code), Some(e)) => {
+                let got = e.text_of("Code").unwrap_or_default();
+                if &got != code {
+                    return Err(Stop::Fail(format!("expected error {code}, got {got}: {}", e.text_of("Message").unwrap_or_default())));
+                }
+                if let Some(kind) = &expect.kind {
+                    let got_kind = e.text_of("Type").unwrap_or_default();
+                    if &got_kind != kind {
+                        return Err(Stop::Fail(format!("expected Type {kind}, got {got_kind:?}")));
+                    }
+                }
+                if let Some(pattern) = &expect.message {
+                    let message = e.text_of("Message").unwrap_or_default();
+                    let pattern = self.fill(pattern)?;
+                    let re = regex::Regex::new(&pattern).map_err(|err| Stop::Fail(format!("message regex: {err}")))?;
+                    if !re.is_match(&message) {
+                        return Err(Stop::Fail(format!("message {message:?} does not match /{pattern}/")));
+                    }
+                }
+                Ok(None)
+            }
+            (None, Some(e)) => Err(Stop::Fail(format!(
+                "expected a success, got {} {}: {}",
+                answer.status,
+                e.text_of("Code").unwrap_or_default(),
+                e.text_of("Message").unwrap_or_default()
+            ))),
+            (None, None) => {
+                let operation = root.name.strip_suffix("Response").unwrap_or_default().to_owned();
+                let expected = self.scenario.doc.steps.iter().filter_map(|s| s.call.as_deref()).any(|c| c == operation);
+                if !expected {
+                    return Err(Stop::Fail(format!("unexpected answer element <{}>", root.name)));
+                }
+                let result = root.child(&format!("{operation}Result")).cloned().unwrap_or_default();
+                for (path, matcher) in &expect.fields {
+                    self.check_field(&result, path, matcher, now)?;
+                }
+                Ok(Some(result))
+            }
+        }
+    }
+
+    fn check_field(&self, result: &Element, path: &str, m: &Matcher, now: OffsetDateTime) -> Result<(), Stop> {
+        let element = find(result, path);
+        let fail = |why: String| Err(Stop::Fail(format!("{path}: {why}")));
+        if let Some(present) = m.present
+            && present != element.is_some()
+        {
+            return fail(if present { "missing".into() } else { format!("present ({:?}) but must be absent", element.map(|e| &e.text)) });
+        }
+        let Some(element) = element else {
+            if m.present == Some(false) {
+                return Ok(());
+            }
+            return fail("missing".into());
+        };
+        let text = element.text.trim();
+        if let Some(expected) = &m.equals {
+            let expected = self.fill(expected)?;
+            if text != expected {
+                return fail(format!("{text:?} != {expected:?}"));
+            }
+        }
+        if let Some(pattern) = &m.regex {
+            let pattern = self.fill(pattern)?;
+            let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| Stop::Fail(format!("{path}: regex: {e}")))?;
+            if !re.is_match(text) {
+                return fail(format!("{} does not match /{pattern}/", snippet(text)));
+            }
+        }
+        if let Some([min, max]) = m.length {
+            let n = text.chars().count();
+            if n < min || n > max {
+                return fail(format!("length {n} not in {min}..={max}"));
+            }
+        }
+        if let Some([min, max]) = m.range {
+            match text.parse::<i64>() {
+                Ok(v) if v >= min && v <= max => {}
+                _ => return fail(format!("{text:?} not an integer in {min}..={max}")),
+            }
+        }
+        if let Some(reference) = &m.within_seconds_of {
+            let reference = self.fill(reference)?;
+            let at = time_reference(&reference, now).ok_or_else(|| Stop::Fail(format!("{path}: bad time reference {reference:?}")))?;
+            let got = OffsetDateTime::parse(text, &Rfc3339).map_err(|_| Stop::Fail(format!("{path}: {text:?} is not a timestamp")))?;
+            let tolerance = m.seconds.unwrap_or(5);
+            if (got - at).whole_seconds().abs() > tolerance {
+                return fail(format!("{text} is not within {tolerance}s of {reference} ({at})"));
+            }
+        }
+        Ok(())
+    }
+
+    fn save(&mut self, name: &str, path: &str, result: Option<&Element>) -> Result<(), Stop> {
+        let element =
+            result.and_then(|r| find(r, path)).ok_or_else(|| Stop::Fail(format!("cannot save {name}: no {path} in the answer")))?;
+        if let (Some(id), Some(secret)) = (element.text_of("AccessKeyId"), element.text_of("SecretAccessKey")) {
+            let token = element.text_of("SessionToken");
+            for (field, value) in [("AccessKeyId", Some(&id)), ("SecretAccessKey", Some(&secret)), ("SessionToken", token.as_ref())] {
+                if let Some(v) = value {
+                    self.saved.insert(format!("{name}.{field}"), v.clone());
+                }
+            }
+            self.credentials.insert(name.to_owned(), Principal { access_key_id: id, secret_access_key: secret, session_token: token });
+        } else {
+            self.saved.insert(name.to_owned(), element.text.trim().to_owned());
+        }
+        Ok(())
+    }
+}
+
+fn credentials(p: &Principal) -> sigv4::Credentials<'_> {
+    sigv4::Credentials {
+        access_key_id: &p.access_key_id,
+        secret_access_key: &p.secret_access_key,
+        session_token: p.session_token.as_deref(),
+    }
+}
+
+/// The element at `a/b/c` under `root`.
+fn find<'e>(root: &'e Element, path: &str) -> Option<&'e Element> {
+    path.split('/').filter(|s| !s.is_empty()).try_fold(root, |e, name| e.child(name))
+}
+
+/// `now`, `now+3600`, `now-60` or an RFC 3339 instant.
+fn time_reference(text: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix("now") {
+        let rest = rest.trim();
+        if rest.is_empty() {
+            return Some(now);
+        }
+        let (sign, digits) = rest.split_at(1);
+        let n: i64 = digits.trim().parse().ok()?;
+        return match sign {
+            "+" => Some(now + sts_model::time::Duration::seconds(n)),
+            "-" => Some(now - sts_model::time::Duration::seconds(n)),
+            _ => None,
+        };
+    }
+    OffsetDateTime::parse(text, &Rfc3339).ok()
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    let hex: String = hex.split_whitespace().collect();
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// At most 300 characters of an answer, on one line.
+fn snippet(text: &str) -> String {
+    let one_line: String = text.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+    if one_line.chars().count() > 300 { format!("{}…", one_line.chars().take(300).collect::<String>()) } else { one_line }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_references() {
+        let now = OffsetDateTime::UNIX_EPOCH;
+        assert_eq!(time_reference("now", now), Some(now));
+        assert_eq!(time_reference("now+60", now), Some(now + sts_model::time::Duration::seconds(60)));
+        assert_eq!(time_reference("now - 5", now), Some(now - sts_model::time::Duration::seconds(5)));
+        assert_eq!(time_reference("1970-01-01T00:01:00Z", now), Some(now + sts_model::time::Duration::seconds(60)));
+        assert_eq!(time_reference("later", now), None);
+        assert_eq!(time_reference("now*2", now), None);
+    }
+
+    #[test]
+    fn hex_bodies() {
+        assert_eq!(decode_hex("ff 00"), Some(vec![0xff, 0]));
+        assert_eq!(decode_hex("f"), None);
+        assert_eq!(decode_hex("zz"), None);
+    }
+}

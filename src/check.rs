@@ -1,0 +1,180 @@
+//! `sts-harness check`: load the suite, pick the target, run with a progress bar, print the
+//! summary, write the reports, and exit 0 only if the gate passes.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use sts_harness::conformance::{self, Endpoint, InProcess, MockHttp, Profile, Scenario, Status, Target, report, runner};
+
+/// How to reach the built-in mock.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Via {
+    /// Call the mock's core directly (fastest).
+    InProcess,
+    /// Start a mock server per scenario and send real HTTP requests.
+    Http,
+}
+
+/// Options of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Run against this STS endpoint (e.g. http://127.0.0.1:5000) instead of the built-in mock;
+    /// needs --profile.
+    #[arg(long, requires = "profile")]
+    endpoint: Option<String>,
+    /// Profile of the endpoint: symbols, principals, claimed features, known deviations (TOML;
+    /// see scenarios/README.md).
+    #[arg(long, requires = "endpoint")]
+    profile: Option<PathBuf>,
+    /// How to reach the built-in mock when no endpoint is given.
+    #[arg(long, value_enum, default_value = "in-process")]
+    via: Via,
+    /// Run only scenarios whose id contains this text (e.g. `assume-role/` or `durationSeconds`).
+    #[arg(long)]
+    filter: Option<String>,
+    /// The scenarios directory (default: ./scenarios if present, else the one built in).
+    #[arg(long)]
+    scenarios: Option<PathBuf>,
+    /// Seed of the built-in mock's generator, unless the suite world sets one.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write a JUnit XML report here.
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Write the HTML matrix (operation x feature) here.
+    #[arg(long)]
+    html: Option<PathBuf>,
+    /// No progress output.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// The suite, filtered.
+pub fn load(dir: Option<&Path>, filter: Option<&str>) -> Result<Vec<Scenario>, String> {
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None if Path::new("scenarios/world.toml").exists() => PathBuf::from("scenarios"),
+        None => conformance::shipped_scenarios_dir(),
+    };
+    let all = conformance::suite(&dir).map_err(|e| e.to_string())?;
+    Ok(all.into_iter().filter(|s| filter.is_none_or(|f| s.id.contains(f))).collect())
+}
+
+fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Box<dyn Target>, String> {
+    if let (Some(url), Some(path)) = (&args.endpoint, &args.profile) {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let profile = Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(Box::new(Endpoint::new(url, profile)));
+    }
+    let world = match dir {
+        Some(d) => {
+            let path = d.join("world.toml");
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+            Some(conformance::SuiteWorld::parse(&text)?)
+        }
+        None => None,
+    };
+    Ok(match (args.via, world) {
+        (Via::InProcess, Some(w)) => Box::new(InProcess::with_world(w, args.seed)),
+        (Via::InProcess, None) => Box::new(InProcess::new(args.seed)),
+        (Via::Http, Some(w)) => Box::new(MockHttp::with_world(w, args.seed)),
+        (Via::Http, None) => Box::new(MockHttp::new(args.seed)),
+    })
+}
+
+/// Prints progress: a bar on a terminal, a line per tenth (and per failure) otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    total: usize,
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Progress {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(total as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} {elapsed} {msg}")
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+            );
+            bar
+        });
+        Progress { bar, quiet, total }
+    }
+
+    fn tick(&self, done: usize, result: &conformance::ScenarioResult) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+            bar.set_message(result.id.clone());
+            if !result.status.is_ok() {
+                bar.println(format!("{} {}", result.status.label(), result.id));
+            }
+        } else if !self.quiet {
+            if !result.status.is_ok() {
+                eprintln!("{} {}", result.status.label(), result.id);
+            }
+            let step = (self.total / 10).max(1);
+            if done % step == 0 || done == self.total {
+                eprintln!("[{done}/{}] {}%", self.total, done * 100 / self.total.max(1));
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+/// Runs `check`.
+pub fn run(args: CheckArgs) -> ExitCode {
+    match check(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("sts-harness check: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> Result<bool, String> {
+    let scenarios = load(args.scenarios.as_deref(), args.filter.as_deref())?;
+    if scenarios.is_empty() {
+        return Err("no scenario matches the filter".into());
+    }
+    let mut target = target(args, args.scenarios.as_deref())?;
+    let progress = Progress::new(scenarios.len(), args.quiet);
+    let started = Instant::now();
+    let results = runner::run(target.as_mut(), &scenarios, |done, _, result| progress.tick(done, result));
+    progress.finish();
+    let run = report::Run { target: target.name(), results: scenarios.iter().zip(results).collect(), elapsed: started.elapsed() };
+    print!("{}", report::summary(&run));
+    if let Some(path) = &args.junit {
+        write(path, &report::junit::render(&run))?;
+    }
+    if let Some(path) = &args.json {
+        write(path, &report::json::render(&run))?;
+    }
+    if let Some(path) = &args.html {
+        write(path, &report::html::render(&run))?;
+    }
+    let stale = run.results.iter().filter(|(_, r)| matches!(r.status, Status::UnexpectedPass(_))).count();
+    if stale > 0 {
+        eprintln!("{stale} listed deviation(s) now pass: remove them from the profile");
+    }
+    Ok(run.ok())
+}
