@@ -45,6 +45,7 @@ impl Case {
             id: format!("contract/{}", self.id),
             operation: self.operation,
             setup: None,
+            principals: Default::default(),
             doc: ScenarioDoc {
                 id: self.id,
                 description: self.description,

@@ -135,7 +135,13 @@ fn execute(target: &mut dyn Target, scenario: &Scenario) -> Result<(), Stop> {
 
 impl Run<'_> {
     fn fill(&self, template: &str) -> Result<String, Stop> {
-        substitute(template, |name| self.saved.get(name).or_else(|| self.binding.symbols.get(name)).cloned()).map_err(|e| match e {
+        let lookup = |name: &str| {
+            if let Some(principal) = name.strip_prefix("key.") {
+                return self.binding.principals.get(principal).map(|p| p.access_key_id.clone());
+            }
+            self.saved.get(name).or_else(|| self.binding.symbols.get(name)).cloned()
+        };
+        substitute(template, lookup).map_err(|e| match e {
             Unresolved::Unknown(name) if self.lenient_symbols => Stop::Skip(format!("the profile has no symbol {name}")),
             Unresolved::Unknown(name) => Stop::Fail(format!("unknown symbol ${{{name}}}")),
             Unresolved::Unclosed => Stop::Fail(format!("unclosed ${{ in {template:?}")),
@@ -149,6 +155,13 @@ impl Run<'_> {
         }
         if let Some(saved) = name.strip_prefix('$') {
             return self.credentials.get(saved).cloned().map(Some).ok_or_else(|| Stop::Fail(format!("no credentials saved as {saved}")));
+        }
+        if let Some(p) = self.scenario.principals.get(name) {
+            return Ok(Some(Principal {
+                access_key_id: self.fill(&p.access_key_id)?,
+                secret_access_key: self.fill(&p.secret_access_key)?,
+                session_token: p.session_token.as_deref().map(|t| self.fill(t)).transpose()?,
+            }));
         }
         match self.binding.principals.get(name) {
             Some(p) => Ok(Some(p.clone())),
@@ -310,7 +323,8 @@ impl Run<'_> {
             ))),
             (None, None) => {
                 let operation = root.name.strip_suffix("Response").unwrap_or_default().to_owned();
-                let expected = self.scenario.doc.steps.iter().filter_map(|s| s.call.as_deref()).any(|c| c == operation);
+                let expected = self.scenario.operation.name() == operation
+                    || self.scenario.doc.steps.iter().filter_map(|s| s.call.as_deref()).any(|c| c == operation);
                 if !expected {
                     return Err(Stop::Fail(format!("unexpected answer element <{}>", root.name)));
                 }

@@ -66,6 +66,10 @@ pub struct ScenarioFile {
     /// file. A file with a setup needs the `world-setup` feature.
     #[serde(default)]
     pub setup: Option<toml::Table>,
+    /// Extra principals the file's steps may sign as (values may use `${symbol}`, filled when the
+    /// step runs): a stranger's key, a known key with the wrong secret, saved keys without a token.
+    #[serde(default)]
+    pub principals: BTreeMap<String, crate::symbols::Principal>,
     /// The scenarios.
     #[serde(rename = "scenario", default)]
     pub scenarios: Vec<ScenarioDoc>,
@@ -194,6 +198,8 @@ pub struct Scenario {
     pub operation: Operation,
     /// The setup of its file.
     pub setup: Option<String>,
+    /// The extra principals of its file.
+    pub principals: BTreeMap<String, crate::symbols::Principal>,
     /// The scenario as written.
     pub doc: ScenarioDoc,
 }
@@ -249,7 +255,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Scenario>, LoadError> {
         sts_model::world::WorldFile::parse(text).map_err(|e| fail(format!("setup: {e}")))?;
     }
     let mut out = Vec::new();
-    for doc in file.scenarios {
+    for doc in file.scenarios.clone() {
         let id = format!("{name}/{}", doc.id);
         let at = |m: String| fail(format!("scenario {}: {m}", doc.id));
         if doc.steps.is_empty() {
@@ -291,7 +297,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Scenario>, LoadError> {
             Some(name) => Operation::from_name(name).ok_or_else(|| at(format!("unknown operation {name:?}")))?,
             None => return Err(at("no operation: name one, or make a step a call".into())),
         };
-        out.push(Scenario { id, operation, setup: setup.clone(), doc });
+        out.push(Scenario { id, operation, setup: setup.clone(), principals: file.principals.clone(), doc });
     }
     Ok(out)
 }

@@ -94,6 +94,13 @@ impl SuiteWorld {
         if let Some(setup) = &scenario.setup {
             let extra = WorldFile::parse(setup).map_err(|e| format!("setup: {e}"))?;
             file.world.extend(extra.world).map_err(|e| format!("setup: {e}"))?;
+            // The setup's settings (an endpoint region, a start time, token padding) win.
+            let (mine, theirs) = (&mut file.settings, extra.settings);
+            mine.seed = theirs.seed.or(mine.seed);
+            mine.clock = theirs.clock.or(mine.clock);
+            mine.partition = theirs.partition.or(mine.partition.take());
+            mine.region = theirs.region.or(mine.region.take());
+            mine.session_token_padding = theirs.session_token_padding.or(mine.session_token_padding);
         }
         let config = StsConfig::default().with_settings(&file.settings);
         let at = file.settings.clock.unwrap_or(OffsetDateTime::UNIX_EPOCH + Duration::days(19_723));
