@@ -74,8 +74,8 @@ impl Profile {
         if profile.features.iter().any(|f| f == "world-setup") {
             return Err("an endpoint cannot claim world-setup: the runner cannot build worlds there".into());
         }
-        if profile.features.iter().any(|f| f == "clock-control") && !profile.admin_api {
-            return Err("clock-control needs admin_api = true".into());
+        if profile.features.iter().any(|f| f == "clock-control" || f == "mock-admin") && !profile.admin_api {
+            return Err("clock-control and mock-admin need admin_api = true".into());
         }
         Ok(profile)
     }

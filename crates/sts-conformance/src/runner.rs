@@ -10,7 +10,7 @@ use sts_model::time::format_description::well_known::Rfc3339;
 use sts_wire::sigv4;
 use sts_wire::xml::{self, Element};
 
-use crate::scenario::{ExpectDoc, Matcher, RawRequest, Scenario, Step};
+use crate::scenario::{AdminRequest, ExpectDoc, Matcher, RawRequest, Scenario, Step};
 use crate::symbols::{Principal, Unresolved, substitute};
 use crate::target::{Binding, HttpAnswer, Target};
 
@@ -136,6 +136,11 @@ fn execute(target: &mut dyn Target, scenario: &Scenario) -> Result<(), Stop> {
 impl Run<'_> {
     fn fill(&self, template: &str) -> Result<String, Stop> {
         let lookup = |name: &str| {
+            if let Some(spec) = name.strip_prefix("repeat:") {
+                // `${repeat:ab:3}` = `ababab`: long values without long files.
+                let (text, count) = spec.rsplit_once(':')?;
+                return Some(text.repeat(count.parse::<usize>().ok()?.min(1 << 20)));
+            }
             if let Some(principal) = name.strip_prefix("key.") {
                 return self.binding.principals.get(principal).map(|p| p.access_key_id.clone());
             }
@@ -174,13 +179,16 @@ impl Run<'_> {
         if let Some(seconds) = step.advance_clock {
             return self.binding.connection.advance_clock(seconds).map_err(Stop::Fail);
         }
+        if let Some(admin) = &step.admin {
+            return self.admin(admin, step);
+        }
         let now = self.binding.connection.now().map_err(Stop::Fail)?;
         let signed_at = now + sts_model::time::Duration::seconds(step.sign_offset_seconds.unwrap_or(0));
         let signer = self.signer(step)?;
         let request = match (&step.call, &step.raw) {
             (Some(action), _) => self.call_request(step, action, signer.as_ref(), signed_at)?,
             (None, Some(raw)) => self.raw_request(raw, signer.as_ref(), signed_at)?,
-            (None, None) => return Err(Stop::Fail("a step needs call, raw or advance_clock".into())),
+            (None, None) => return Err(Stop::Fail("a step needs call, raw, admin or advance_clock".into())),
         };
         let answer = self.binding.connection.send(&request).map_err(Stop::Fail)?;
         let default = ExpectDoc { status: Some(200), ..ExpectDoc::default() };
@@ -188,6 +196,33 @@ impl Run<'_> {
         let tree = self.judge(expect, &answer, now)?;
         for (name, path) in &step.save {
             self.save(name, path, tree.as_ref())?;
+        }
+        Ok(())
+    }
+
+    fn admin(&mut self, admin: &AdminRequest, step: &Step) -> Result<(), Stop> {
+        let body = admin.body.as_deref().map(|b| self.fill(b)).transpose()?.unwrap_or_default();
+        let request = HttpRequest {
+            method: admin.method.clone().unwrap_or_else(|| "POST".into()),
+            path: format!("/__sts/{}", self.fill(&admin.path)?),
+            query: None,
+            headers: vec![("host".into(), self.binding.host.clone()), ("content-type".into(), "application/json".into())],
+            body: body.into_bytes(),
+        };
+        let answer = self.binding.connection.send(&request).map_err(Stop::Fail)?;
+        let expected = step.expect.as_ref().and_then(|e| e.status).unwrap_or(200);
+        if answer.status != expected {
+            return Err(Stop::Fail(format!("admin {}: expected HTTP {expected}, got {}: {}", admin.path, answer.status, snippet(&answer.body))));
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(&answer.body).map_err(|e| Stop::Fail(format!("admin {}: not JSON ({e})", admin.path)))?;
+        for (name, field) in &step.save {
+            let text = match value.get(field) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => return Err(Stop::Fail(format!("admin {}: no field {field} to save", admin.path))),
+            };
+            self.saved.insert(name.clone(), text);
         }
         Ok(())
     }

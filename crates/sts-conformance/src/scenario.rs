@@ -56,6 +56,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("outbound-federation", "GetWebIdentityToken"),
     ("delegated-access", "GetDelegatedAccessToken"),
     ("regions", "regional endpoints and disabled regions"),
+    ("mock-admin", "the runner uses the mock's admin API: faults, trade-in tokens (mocks only)"),
 ];
 
 /// One scenario file: an optional setup shared by its scenarios, and the scenarios.
@@ -110,6 +111,8 @@ pub struct Step {
     pub raw: Option<RawRequest>,
     /// Seconds to move the target's clock forward (needs `clock-control`).
     pub advance_clock: Option<i64>,
+    /// A request to the mock's admin API (needs `mock-admin`): faults, trade-in tokens.
+    pub admin: Option<AdminRequest>,
     /// Who signs: a principal of the suite (`alice`), `anonymous` (unsigned) or `$name` (credentials
     /// saved by an earlier step). Default `alice`.
     #[serde(rename = "as")]
@@ -146,6 +149,18 @@ pub struct RawRequest {
     pub sign: Option<bool>,
     /// `Content-Type`; `application/x-www-form-urlencoded; charset=utf-8` unless given.
     pub content_type: Option<String>,
+}
+
+/// A request to the mock's admin API under `/__sts/`; its JSON answer's top-level fields can be saved.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminRequest {
+    /// `POST` unless given.
+    pub method: Option<String>,
+    /// The route after `/__sts/` (`faults`, `trade-in-tokens`).
+    pub path: String,
+    /// A JSON body (symbols filled).
+    pub body: Option<String>,
 }
 
 /// The expected answer, as written.
@@ -270,9 +285,12 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Scenario>, LoadError> {
             return Err(at("the file has a setup, so the scenario needs the world-setup feature".into()));
         }
         for (i, step) in doc.steps.iter().enumerate() {
-            let kinds = [step.call.is_some(), step.raw.is_some(), step.advance_clock.is_some()];
+            let kinds = [step.call.is_some(), step.raw.is_some(), step.advance_clock.is_some(), step.admin.is_some()];
             if kinds.iter().filter(|k| **k).count() != 1 {
-                return Err(at(format!("step {}: exactly one of call, raw, advance_clock", i + 1)));
+                return Err(at(format!("step {}: exactly one of call, raw, advance_clock, admin", i + 1)));
+            }
+            if step.admin.is_some() && !doc.features.iter().any(|f| f == "mock-admin") {
+                return Err(at("an admin step needs the mock-admin feature".into()));
             }
             if step.advance_clock.is_some() && !doc.features.iter().any(|f| f == "clock-control") {
                 return Err(at("advance_clock needs the clock-control feature".into()));
