@@ -212,7 +212,12 @@ impl Run<'_> {
         let answer = self.binding.connection.send(&request).map_err(Stop::Fail)?;
         let expected = step.expect.as_ref().and_then(|e| e.status).unwrap_or(200);
         if answer.status != expected {
-            return Err(Stop::Fail(format!("admin {}: expected HTTP {expected}, got {}: {}", admin.path, answer.status, snippet(&answer.body))));
+            return Err(Stop::Fail(format!(
+                "admin {}: expected HTTP {expected}, got {}: {}",
+                admin.path,
+                answer.status,
+                snippet(&answer.body)
+            )));
         }
         let value: serde_json::Value =
             serde_json::from_str(&answer.body).map_err(|e| Stop::Fail(format!("admin {}: not JSON ({e})", admin.path)))?;

@@ -6,13 +6,17 @@
 //! | `GET /__sts/clock` | `{"now": RFC 3339, "frozen": bool}` |
 //! | `POST /__sts/clock` | `{"freeze":true}`, `{"resume":true}`, `{"set":"2024-01-01T00:00:00Z"}` or `{"advance_seconds":3600}` |
 //! | `GET /__sts/journal`, `DELETE /__sts/journal` | the calls received / forget them |
-//! | `POST /__sts/faults` | `{"kind":"throttle"\|"internal_failure"\|"service_unavailable"\|"latency"\|"drop_connection", "operation":"AssumeRole"?, "count":2?, "latency_ms":500?}` |
+//! | `POST /__sts/faults` | `{"kind":"throttle"\|"internal_failure"\|"service_unavailable"\|"latency"\|"drop_connection"\|"idp_unreachable"\|"jwks_unavailable", "operation":"AssumeRole"?, "count":2?, "latency_ms":500?}` |
 //! | `DELETE /__sts/faults` | clear faults |
 //! | `POST /__sts/world` | a TOML world file fragment, added to the world |
 //! | `GET /__sts/credentials?account=A&user=U` | a user's (or, without `user`, the root's) long-term key |
 //! | `POST /__sts/trade-in-tokens` | `{"role_arn":..., "expires_in_seconds":600}` → `{"token":...}` |
 //! | `GET /__sts/authorization-messages` | encoded messages of recent AccessDenied answers |
 //! | `GET /__sts/web-identity/jwks` | the keys that sign GetWebIdentityToken JWTs |
+//! | `GET /__sts/oidc/<host/path>/.well-known/openid-configuration` | a registered OIDC provider's discovery document |
+//! | `GET /__sts/oidc/<host/path>/jwks.json` | its keys (the test IdP's unless the world gave others) |
+//! | `POST /__sts/oidc/tokens` | `{"issuer":..., "sub":..., "aud":..., "azp":..., "expires_in_seconds":3600, "issued_at_offset_seconds":0, "algorithm":"RS256", "claims":{...}, "untrusted_key":false}` → `{"token":...}` signed by the test IdP on the mock clock |
+//! | `POST /__sts/saml/assertions` | `{"issuer":..., "role_arn":..., "principal_arn":..., "session_name":..., ...}` (see [`sts_model::saml::AssertionBuilder`]) → `{"assertion": base64}` |
 //! | `POST /__sts/evaluate` | `{"access_key_id":..., "action":"s3:GetObject", "resource":"arn:...", "context":{"key":["v"]}}` → `{"decision":"Allow"\|"ExplicitDeny"\|"ImplicitDeny"}` |
 
 use serde_json::{Value, json};
@@ -64,6 +68,8 @@ pub(crate) fn handle(service: &Service, method: &str, route: &str, query: Option
         ("GET", "authorization-messages") => Ok(ok(json!({ "messages": service.sts().authorization_messages().collect::<Vec<_>>() }))),
         ("POST", "evaluate") => json_body(body).and_then(|v| evaluate(service, &v)),
         ("GET", "web-identity/jwks") => Ok(ok(serde_json::to_value(sts_model::web_identity::jwks()).unwrap_or_default())),
+        ("POST", "oidc/tokens") => json_body(body).and_then(|v| oidc_token(service, &v)),
+        ("GET", other) if other.starts_with("oidc/") => oidc_document(service, &other["oidc/".len()..]),
         (_, other) => Err(bad(404, format!("no admin route {method} /__sts/{other}"))),
     };
     result.unwrap_or_else(|e| e)
@@ -90,7 +96,7 @@ fn set_clock(service: &Service, v: &Value) -> Result<(u16, String), (u16, String
 }
 
 fn add_fault(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
-    let operation = match v.get("operation").and_then(Value::as_str) {
+    let mut operation = match v.get("operation").and_then(Value::as_str) {
         Some(name) => Some(Operation::from_name(name).ok_or_else(|| bad(400, format!("unknown operation {name}")))?),
         None => None,
     };
@@ -100,8 +106,14 @@ fn add_fault(service: &Service, v: &Value) -> Result<(u16, String), (u16, String
         Some("service_unavailable") => Fault::ServiceUnavailable,
         Some("drop_connection") => Fault::DropConnection,
         Some("latency") => Fault::Latency(std::time::Duration::from_millis(v.get("latency_ms").and_then(Value::as_u64).unwrap_or(1000))),
+        Some("idp_unreachable") => Fault::IdpUnreachable,
+        Some("jwks_unavailable") => Fault::JwksUnavailable,
         other => return Err(bad(400, format!("unknown fault kind {other:?}"))),
     };
+    // Identity-provider faults concern the web identity call unless told otherwise.
+    if matches!(fault, Fault::IdpUnreachable | Fault::JwksUnavailable) && operation.is_none() {
+        operation = Some(Operation::AssumeRoleWithWebIdentity);
+    }
     let count = v.get("count").and_then(Value::as_u64).map(|n| n.min(u64::from(u32::MAX)) as u32);
     service.faults.add(operation, fault, count);
     Ok(ok(json!({ "active": service.faults.len() })))
@@ -156,4 +168,62 @@ fn evaluate(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)
         .is_allowed(service.clock.now(), field("access_key_id")?, &request)
         .map_err(|e| bad(400, format!("{}: {}", e.code, e.message)))?;
     Ok(ok(json!({ "decision": format!("{decision:?}") })))
+}
+
+fn oidc_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
+    use sts_model::oidc::TokenBuilder;
+    let issuer = v.get("issuer").and_then(Value::as_str).ok_or_else(|| bad(400, "issuer is required"))?;
+    let offset = v.get("issued_at_offset_seconds").and_then(Value::as_i64).unwrap_or(0);
+    let mut token = TokenBuilder::new(issuer, service.clock.now() + Duration::seconds(offset))
+        .exp_in(v.get("expires_in_seconds").and_then(Value::as_i64).unwrap_or(3600));
+    for name in ["sub", "aud", "azp"] {
+        if let Some(value) = v.get(name) {
+            token = token.claim(name, value.clone());
+        }
+    }
+    if let Some(Value::Object(claims)) = v.get("claims") {
+        for (name, value) in claims {
+            token = token.claim(name, value.clone());
+        }
+    }
+    if let Some(alg) = v.get("algorithm").and_then(Value::as_str) {
+        let alg: sts_model::oidc::Algorithm = alg.parse().map_err(|_| bad(400, format!("unknown algorithm {alg}")))?;
+        token = token.algorithm(alg);
+    }
+    if v.get("untrusted_key").and_then(Value::as_bool) == Some(true) {
+        token = token.untrusted_key();
+    }
+    Ok(ok(json!({ "token": token.sign() })))
+}
+
+fn oidc_document(service: &Service, rest: &str) -> Result<(u16, String), (u16, String)> {
+    let (host, document) = if let Some(h) = rest.strip_suffix("/.well-known/openid-configuration") {
+        (h, "discovery")
+    } else if let Some(h) = rest.strip_suffix("/jwks.json") {
+        (h, "jwks")
+    } else {
+        return Err(bad(404, format!("no admin route GET /__sts/oidc/{rest}")));
+    };
+    let url = format!("https://{host}");
+    let sts = service.sts();
+    let provider = sts
+        .world()
+        .accounts()
+        .find_map(|a| a.oidc_providers.get(host))
+        .cloned()
+        .ok_or_else(|| bad(404, format!("no OIDC provider {url} in the world")))?;
+    drop(sts);
+    match document {
+        "discovery" => Ok(ok(json!({
+            "issuer": url,
+            "jwks_uri": format!("{url}/jwks.json"),
+            "response_types_supported": ["id_token"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": sts_model::oidc::ACCEPTED_ALGORITHMS,
+        }))),
+        _ => match provider.jwks {
+            Some(text) => Ok((200, text)),
+            None => Ok(ok(serde_json::to_value(sts_model::oidc::test_jwks()).unwrap_or_default())),
+        },
+    }
 }

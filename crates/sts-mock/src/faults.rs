@@ -19,6 +19,11 @@ pub enum Fault {
     Latency(Duration),
     /// Close the connection without answering.
     DropConnection,
+    /// The identity provider cannot be reached: `IDPCommunicationError` 400 (retryable).
+    IdpUnreachable,
+    /// The provider's JWKS cannot be fetched: `InvalidIdentityToken` "Couldn't retrieve verification
+    /// key from your identity provider..." (how AWS reports a failed key fetch).
+    JwksUnavailable,
 }
 
 impl Fault {
@@ -30,6 +35,12 @@ impl Fault {
             Fault::ServiceUnavailable => {
                 Some(StsError::new(ErrorCode::ServiceUnavailable, "Service is unavailable. Please try again later."))
             }
+            // The code is modeled; the wording is not established. fidelity: inferred.
+            Fault::IdpUnreachable => Some(StsError::new(
+                ErrorCode::IDPCommunicationError,
+                "The request could not be fulfilled because the identity provider could not be reached. Retry the request.",
+            )),
+            Fault::JwksUnavailable => Some(StsError::new(ErrorCode::InvalidIdentityToken, sts_model::oidc::NO_VERIFICATION_KEY)),
             Fault::Latency(_) | Fault::DropConnection => None,
         }
     }
@@ -42,6 +53,8 @@ impl Fault {
             Fault::ServiceUnavailable => "service_unavailable".into(),
             Fault::Latency(d) => format!("latency {}ms", d.as_millis()),
             Fault::DropConnection => "drop_connection".into(),
+            Fault::IdpUnreachable => "idp_unreachable".into(),
+            Fault::JwksUnavailable => "jwks_unavailable".into(),
         }
     }
 }

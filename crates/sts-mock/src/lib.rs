@@ -203,6 +203,21 @@ impl MockStsBuilder {
     }
 }
 
+/// A test OIDC identity provider bound to a mock's clock (see [`MockSts::oidc`]).
+#[derive(Clone)]
+pub struct OidcIssuer {
+    issuer: String,
+    clock: Clock,
+}
+
+impl OidcIssuer {
+    /// A token issued now (mock time), expiring in an hour, `sub` "test-subject", `aud`
+    /// "sts.amazonaws.com": change what the test needs, then `.sign()`.
+    pub fn token(&self) -> sts_model::oidc::TokenBuilder {
+        sts_model::oidc::TokenBuilder::new(&self.issuer, self.clock.now())
+    }
+}
+
 /// A running mock STS. Stops when dropped.
 pub struct MockSts {
     service: Arc<Service>,
@@ -268,6 +283,18 @@ impl MockSts {
     /// The default user's key id and secret.
     pub fn default_credentials(&self) -> (&'static str, &'static str) {
         (DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY)
+    }
+
+    /// The test identity provider for `issuer`, minting ID tokens on the mock's clock (signed with the
+    /// test IdP keys that OIDC providers registered without a JWKS trust).
+    ///
+    /// ```no_run
+    /// # async fn demo(sts: sts_mock::MockSts) {
+    /// let token = sts.oidc("https://oidc.example.com").token().sub("repo:org/app:ref:refs/heads/main").aud("sts.amazonaws.com").exp_in(600).sign();
+    /// # }
+    /// ```
+    pub fn oidc(&self, issuer: &str) -> OidcIssuer {
+        OidcIssuer { issuer: issuer.to_owned(), clock: self.clock() }
     }
 
     /// Stops accepting connections (dropping the mock does the same).

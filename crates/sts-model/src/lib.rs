@@ -29,6 +29,7 @@ mod arn;
 mod authorize;
 mod error;
 pub mod ids;
+pub mod oidc;
 mod operation;
 mod ops;
 pub mod policy;

@@ -93,6 +93,18 @@ fn targets(statement: &Map<String, Value>, positive: &str, negative: &str) -> Re
     }
 }
 
+/// Parses a `Condition` block (`{"StringEquals": {"key": "value"}}`), as trust policies carry them.
+///
+/// ```
+/// let c = sts_model::policy::parse_conditions(r#"{"StringLike": {"oidc.example.com:sub": "repo:org/*"}}"#).unwrap();
+/// assert_eq!(c[0].key, "oidc.example.com:sub");
+/// assert!(sts_model::policy::parse_conditions("[]").is_err());
+/// ```
+pub fn parse_conditions(json: &str) -> Result<Vec<Condition>, StsError> {
+    let value: Value = serde_json::from_str(json).map_err(|e| malformed(format!("Condition is not JSON: {e}")))?;
+    conditions(&value)
+}
+
 fn conditions(value: &Value) -> Result<Vec<Condition>, StsError> {
     let Value::Object(blocks) = value else { return Err(malformed("Condition must be an object")) };
     let mut out = Vec::new();

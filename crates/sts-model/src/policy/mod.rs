@@ -18,6 +18,6 @@ mod evaluate;
 mod matching;
 
 pub use condition::{Condition, Operator, SetQualifier};
-pub use document::{Effect, PolicyDocument, Statement, Targets};
+pub use document::{Effect, PolicyDocument, Statement, Targets, parse_conditions};
 pub use evaluate::{AccessRequest, Decision, evaluate as evaluate_all, intersect};
 pub use matching::wildcard_match;

@@ -143,6 +143,7 @@ struct RoleDoc {
     external_id: Option<String>,
     #[serde(default)]
     require_mfa: bool,
+    trust_conditions: Option<String>,
     #[serde(default)]
     policies: Vec<String>,
     #[serde(default)]
@@ -251,7 +252,10 @@ impl WorldFile {
                 role.path = r.path.unwrap_or_else(|| "/".into());
                 role.role_id = r.role_id.unwrap_or_default();
                 role.max_session_duration = r.max_session_duration.unwrap_or(3600);
-                role.trust = Trust { principals: r.trust, external_id: r.external_id, require_mfa: r.require_mfa };
+                role.trust = Trust { principals: r.trust, external_id: r.external_id, require_mfa: r.require_mfa, conditions: vec![] };
+                if let Some(json) = &r.trust_conditions {
+                    role = role.trust_conditions(json)?;
+                }
                 role.policies = r.policies;
                 role.inline_policies = r.inline_policies;
                 role.tags = tags(r.tags);

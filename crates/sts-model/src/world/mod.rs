@@ -113,6 +113,10 @@ pub struct Trust {
     pub principals: Vec<String>,
     /// The `sts:ExternalId` the trust policy requires, if any.
     pub external_id: Option<String>,
+    /// Conditions of the trust policy (all must hold), on the call's context keys: for web identity,
+    /// `<provider>:aud`, `:sub`, `:amr`; for SAML, `saml:aud`, `saml:sub`...; for AssumeRole,
+    /// `sts:ExternalId`, `sts:RoleSessionName`, `aws:PrincipalArn`, `aws:RequestTag/<k>`...
+    pub conditions: Vec<crate::policy::Condition>,
     /// Whether the trust policy requires `aws:MultiFactorAuthPresent`.
     pub require_mfa: bool,
 }
@@ -163,6 +167,20 @@ impl Role {
     pub fn max_session_duration(mut self, seconds: i32) -> Self {
         self.max_session_duration = seconds;
         self
+    }
+
+    /// Adds trust-policy conditions from an IAM `Condition` block (JSON).
+    ///
+    /// ```
+    /// use sts_model::world::Role;
+    /// let role = Role::new("ci").trust_conditions(r#"{"StringEquals": {"oidc.example.com:aud": "sts.amazonaws.com"}}"#).unwrap();
+    /// assert_eq!(role.trust.conditions.len(), 1);
+    /// ```
+    pub fn trust_conditions(mut self, json: &str) -> Result<Self, WorldError> {
+        let parsed = crate::policy::parse_conditions(json)
+            .map_err(|e| WorldError(format!("role {}: trust conditions: {}", self.name, e.message)))?;
+        self.trust.conditions.extend(parsed);
+        Ok(self)
     }
 
     /// Adds a trusted principal (account id, principal ARN, provider ARN or `*`).
@@ -434,6 +452,11 @@ impl World {
 }
 
 impl Trust {
+    /// Whether every condition holds for `context` (keys lower-cased).
+    pub fn conditions_hold(&self, context: &std::collections::HashMap<String, Vec<String>>) -> bool {
+        self.conditions.iter().all(|c| c.holds(context))
+    }
+
     /// Whether a trust policy of a role in `role_account` lets `principal` assume the role.
     ///
     /// An account entry (`123456789012` or `arn:aws:iam::123456789012:root`) trusts every principal of

@@ -1,0 +1,317 @@
+//! AssumeRoleWithWebIdentity with real JWT verification: for every check, a token that passes and
+//! one that fails for exactly that reason.
+
+use base64::Engine as _;
+use serde_json::json;
+use sts_model::oidc::{Algorithm, NO_VERIFICATION_KEY, TokenBuilder};
+use sts_model::request::{AssumeRoleWithWebIdentityRequest, PolicyDescriptor};
+use sts_model::time::{Duration, OffsetDateTime};
+use sts_model::world::{OidcProvider, Role, World};
+use sts_model::{Caller, ErrorCode, Request, Response, Sts, StsError};
+
+const ACCOUNT: &str = "123456789012";
+const ISSUER: &str = "https://oidc.example.com";
+const PROVIDER_ARN: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.example.com";
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+}
+
+fn sts() -> Sts {
+    let mut w = World::default();
+    w.add_oidc_provider(
+        ACCOUNT,
+        OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into(), "app".into()], jwks: None },
+    )
+    .unwrap();
+    w.add_role(ACCOUNT, Role::new("ci").trust(PROVIDER_ARN).max_session_duration(7200)).unwrap();
+    w.add_role(
+        ACCOUNT,
+        Role::new("main-only")
+            .trust(PROVIDER_ARN)
+            .trust_conditions(r#"{"StringLike": {"oidc.example.com:sub": "repo:org/app:ref:refs/heads/main"}, "StringEquals": {"oidc.example.com:aud": "sts.amazonaws.com"}}"#)
+            .unwrap(),
+    )
+    .unwrap();
+    w.add_role(ACCOUNT, Role::new("users-only")).unwrap();
+    w.account_mut(ACCOUNT).unwrap().disabled_regions.insert("ap-east-1".into());
+    w.add_managed_policy(
+        "arn:aws:iam::123456789012:policy/read-only",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#,
+    );
+    Sts::new(w, 3)
+}
+
+fn token() -> TokenBuilder {
+    TokenBuilder::new(ISSUER, now()).sub("repo:org/app:ref:refs/heads/main")
+}
+
+fn request(role: &str, token: String) -> AssumeRoleWithWebIdentityRequest {
+    AssumeRoleWithWebIdentityRequest {
+        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/{role}"),
+        role_session_name: "gh".into(),
+        web_identity_token: token,
+        ..Default::default()
+    }
+}
+
+fn call_at(sts: &mut Sts, at: OffsetDateTime, req: AssumeRoleWithWebIdentityRequest) -> Result<Response, StsError> {
+    sts.call(at, &Caller::Anonymous, Request::AssumeRoleWithWebIdentity(req))
+}
+
+fn call(req: AssumeRoleWithWebIdentityRequest) -> Result<Response, StsError> {
+    call_at(&mut sts(), now(), req)
+}
+
+fn refused(result: Result<Response, StsError>, code: ErrorCode, message: &str) {
+    let err = result.expect_err("the call must fail");
+    assert_eq!(err.code, code, "{err}");
+    assert!(err.message.contains(message), "{:?} lacks {message:?}", err.message);
+}
+
+fn web_identity(result: Result<Response, StsError>) -> sts_model::response::AssumeRoleWithWebIdentityResponse {
+    match result.expect("the call succeeds") {
+        Response::AssumeRoleWithWebIdentity(r) => r,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_valid_token_gives_credentials_and_the_documented_fields() {
+    let r = web_identity(call(request("ci", token().sign())));
+    assert_eq!(r.subject_from_web_identity_token.as_deref(), Some("repo:org/app:ref:refs/heads/main"));
+    assert_eq!(r.audience.as_deref(), Some("sts.amazonaws.com"));
+    assert_eq!(r.provider.as_deref(), Some(PROVIDER_ARN), "real responses carry the provider ARN");
+    let user = r.assumed_role_user.unwrap();
+    assert_eq!(user.arn, format!("arn:aws:sts::{ACCOUNT}:assumed-role/ci/gh"));
+    let creds = r.credentials.unwrap();
+    assert!(creds.access_key_id.starts_with("ASIA"));
+    assert_eq!(creds.expiration, now() + Duration::hours(1));
+    assert_eq!(r.packed_policy_size, None);
+}
+
+#[test]
+fn every_accepted_algorithm_verifies() {
+    for alg in [Algorithm::RS256, Algorithm::RS384, Algorithm::RS512, Algorithm::ES256, Algorithm::ES384] {
+        web_identity(call(request("ci", token().algorithm(alg).sign())));
+    }
+}
+
+#[test]
+fn a_tampered_payload_breaks_the_signature() {
+    let good = token().sign();
+    let parts: Vec<&str> = good.split('.').collect();
+    let forged_claims = json!({"iss": ISSUER, "sub": "repo:org/evil:ref:refs/heads/main", "aud": "sts.amazonaws.com",
+        "iat": now().unix_timestamp(), "exp": now().unix_timestamp() + 3600});
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(forged_claims.to_string());
+    let tampered = format!("{}.{payload}.{}", parts[0], parts[2]);
+    refused(call(request("ci", tampered)), ErrorCode::InvalidIdentityToken, "signature is invalid");
+}
+
+#[test]
+fn a_token_signed_by_another_key_is_refused() {
+    refused(call(request("ci", token().untrusted_key().sign())), ErrorCode::InvalidIdentityToken, "signature is invalid");
+}
+
+#[test]
+fn alg_none_and_hmac_are_refused_before_any_key_is_used() {
+    let b64 = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let claims =
+        json!({"iss": ISSUER, "sub": "x", "aud": "sts.amazonaws.com", "iat": now().unix_timestamp(), "exp": now().unix_timestamp() + 600});
+    let none = format!("{}.{}.", b64(json!({"alg": "none", "typ": "JWT"})), b64(claims.clone()));
+    refused(call(request("ci", none)), ErrorCode::InvalidIdentityToken, "Unsupported JWT signing algorithm");
+    // HS256 "signed" with the provider's public key: the classic key-confusion attack.
+    let public_pem = include_str!("../keys/web-identity-rs256.pub.pem");
+    let hs = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(public_pem.as_bytes()),
+    )
+    .unwrap();
+    refused(call(request("ci", hs)), ErrorCode::InvalidIdentityToken, "Unsupported JWT signing algorithm");
+}
+
+#[test]
+fn garbage_is_not_a_jwt() {
+    for garbage in ["abcd", "a.b.c", "eyJhbGciOiJSUzI1NiJ9.!!!.sig", "....", "e30.e30.e30"] {
+        let err = call(request("ci", garbage.into())).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidIdentityToken, "{garbage}: {err}");
+    }
+}
+
+#[test]
+fn the_issuer_must_be_a_provider_of_the_role_account() {
+    let other = TokenBuilder::new("https://other.example.com", now()).sign();
+    refused(
+        call(request("ci", other)),
+        ErrorCode::InvalidIdentityToken,
+        "No OpenIDConnect provider found in your account for https://other.example.com",
+    );
+    // The match is exact: a trailing slash is another issuer (observed).
+    let slash = TokenBuilder::new("https://oidc.example.com/", now()).sign();
+    refused(call(request("ci", slash)), ErrorCode::InvalidIdentityToken, "No OpenIDConnect provider found");
+}
+
+#[test]
+fn an_unknown_kid_means_no_verification_key() {
+    refused(call(request("ci", token().kid(Some("rotated-away")).sign())), ErrorCode::InvalidIdentityToken, NO_VERIFICATION_KEY);
+}
+
+#[test]
+fn a_provider_jwks_replaces_the_test_keys() {
+    let mut sts = sts();
+    // A provider whose JWKS holds only the P-256 key: RSA tokens no longer verify.
+    let mut only_ec = sts_model::oidc::test_jwks();
+    only_ec.keys.retain(|k| k.common.key_id.as_deref() == Some(sts_model::oidc::ES256_KEY_ID));
+    sts.world_mut()
+        .add_oidc_provider(
+            ACCOUNT,
+            OidcProvider {
+                url: ISSUER.into(),
+                client_ids: vec!["sts.amazonaws.com".into()],
+                jwks: Some(serde_json::to_string(&only_ec).unwrap()),
+            },
+        )
+        .unwrap();
+    refused(call_at(&mut sts, now(), request("ci", token().sign())), ErrorCode::InvalidIdentityToken, NO_VERIFICATION_KEY);
+    web_identity(call_at(&mut sts, now(), request("ci", token().algorithm(Algorithm::ES256).sign())));
+}
+
+#[test]
+fn the_audience_must_be_a_client_id() {
+    refused(call(request("ci", token().aud("someone-else").sign())), ErrorCode::InvalidIdentityToken, "Incorrect token audience");
+    // azp wins over aud.
+    let r = web_identity(call(request("ci", token().aud("someone-else").azp("app").sign())));
+    assert_eq!(r.audience.as_deref(), Some("app"));
+    refused(call(request("ci", token().azp("nope").sign())), ErrorCode::InvalidIdentityToken, "Incorrect token audience");
+    // Several audiences without azp.
+    refused(
+        call(request("ci", token().claim("aud", json!(["app", "sts.amazonaws.com"])).sign())),
+        ErrorCode::InvalidIdentityToken,
+        "Incorrect token audience",
+    );
+}
+
+#[test]
+fn required_claims() {
+    for claim in ["sub", "exp", "iat"] {
+        refused(
+            call(request("ci", token().claim(claim, serde_json::Value::Null).sign())),
+            ErrorCode::InvalidIdentityToken,
+            &format!("Missing a required claim: {claim}"),
+        );
+    }
+    refused(
+        call(request("ci", token().claim("aud", serde_json::Value::Null).sign())),
+        ErrorCode::InvalidIdentityToken,
+        "Missing a required claim: aud",
+    );
+}
+
+#[test]
+fn expiry_has_a_five_minute_grace() {
+    let mut sts = sts();
+    let expired_4_min_ago = token().exp_in(-240).sign();
+    web_identity(call_at(&mut sts, now(), request("ci", expired_4_min_ago)));
+    let expired_6_min_ago = token().exp_in(-360).sign();
+    let err = call_at(&mut sts, now(), request("ci", expired_6_min_ago)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::ExpiredTokenException);
+    assert_eq!(err.http_status(), 400);
+    let exp = now().unix_timestamp() - 360;
+    assert_eq!(
+        err.message,
+        format!("Token expired: current date/time {} must be before the expiration date/time{exp}", now().unix_timestamp())
+    );
+}
+
+#[test]
+fn iat_and_nbf_must_not_be_in_the_future() {
+    let future = TokenBuilder::new(ISSUER, now() + Duration::minutes(10)).sign();
+    refused(call(request("ci", future)), ErrorCode::InvalidIdentityToken, "issued in the future");
+    let slightly = TokenBuilder::new(ISSUER, now() + Duration::minutes(2)).sign();
+    web_identity(call(request("ci", slightly)));
+    let nbf = token().claim("nbf", json!(now().unix_timestamp() + 900)).sign();
+    refused(call(request("ci", nbf)), ErrorCode::InvalidIdentityToken, "not valid yet");
+}
+
+#[test]
+fn trust_policy_principal_and_conditions() {
+    web_identity(call(request("main-only", token().sign())));
+    refused(
+        call(request("main-only", token().sub("repo:org/app:ref:refs/heads/dev").sign())),
+        ErrorCode::AccessDenied,
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+    );
+    refused(call(request("main-only", token().azp("app").sign())), ErrorCode::AccessDenied, "Not authorized");
+    // A role that does not trust the provider.
+    refused(call(request("users-only", token().sign())), ErrorCode::AccessDenied, "Not authorized");
+    refused(call(request("missing", token().sign())), ErrorCode::AccessDenied, "Not authorized");
+}
+
+#[test]
+fn tags_and_source_identity_from_claims() {
+    let mut sts = sts();
+    let nested =
+        token().tags(&[("Project", "Automation")], &["Project"]).claim(sts_model::oidc::SOURCE_IDENTITY_CLAIM, json!("alice")).sign();
+    let r = web_identity(call_at(&mut sts, now(), request("ci", nested)));
+    assert_eq!(r.source_identity.as_deref(), Some("alice"));
+    assert!(r.packed_policy_size.is_some_and(|p| (1..=100).contains(&p)));
+    let session = sts.session(&r.credentials.unwrap().access_key_id).unwrap().clone();
+    assert!(session.tags.iter().any(|t| t.key == "Project" && t.value == "Automation"));
+    assert_eq!(session.transitive_tag_keys, vec!["Project".to_string()]);
+
+    let flat = token()
+        .claim("https://aws.amazon.com/tags/principal_tags/Team", json!("blue"))
+        .claim("https://aws.amazon.com/tags/transitive_tag_keys", json!(["Team"]))
+        .sign();
+    let r = web_identity(call_at(&mut sts, now(), request("ci", flat)));
+    let session = sts.session(&r.credentials.unwrap().access_key_id).unwrap().clone();
+    assert!(session.tags.iter().any(|t| t.key == "Team" && t.value == "blue"));
+
+    let both = token().tags(&[("A", "1")], &[]).claim("https://aws.amazon.com/tags/principal_tags/B", json!("2")).sign();
+    refused(call(request("ci", both)), ErrorCode::InvalidIdentityToken, "both the nested and the flattened");
+    let bad_si = token().claim(sts_model::oidc::SOURCE_IDENTITY_CLAIM, json!("aws:admin")).sign();
+    refused(call(request("ci", bad_si)), ErrorCode::InvalidIdentityToken, "Source Identity must match");
+    let dup = token().tags(&[("Team", "a"), ("team", "b")], &[]).sign();
+    refused(call(request("ci", dup)), ErrorCode::InvalidIdentityToken, "Duplicate tag keys");
+}
+
+#[test]
+fn durations_policies_and_regions() {
+    let mut req = request("ci", token().sign());
+    req.duration_seconds = Some(7200);
+    assert_eq!(web_identity(call(req.clone())).credentials.unwrap().expiration, now() + Duration::hours(2));
+    req.duration_seconds = Some(7201);
+    refused(call(req), ErrorCode::ValidationError, "exceeds the MaxSessionDuration set for this role");
+
+    let mut req = request("ci", token().sign());
+    req.policy = Some("{not json".into());
+    refused(call(req), ErrorCode::MalformedPolicyDocument, "");
+
+    let mut req = request("ci", token().sign());
+    req.policy_arns = Some(vec![PolicyDescriptor { arn: Some("arn:aws:iam::123456789012:policy/read-only".into()) }]);
+    let r = web_identity(call(req));
+    assert!(r.packed_policy_size.is_some());
+
+    let many: Vec<(String, String)> =
+        (0..50).map(|i| (format!("k{i:02}-{:x}", i * 7919), format!("{:064x}", (i as u128 + 1) * 0x9e3779b97f4a7c15))).collect();
+    let refs: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    refused(call(request("ci", token().tags(&refs, &[]).sign())), ErrorCode::PackedPolicyTooLarge, "% of allotted space");
+
+    let mut regional =
+        Sts::with_config(sts().world().clone(), 3, sts_model::StsConfig { region: Some("ap-east-1".into()), ..Default::default() });
+    refused(
+        call_at(&mut regional, now(), request("ci", token().sign())),
+        ErrorCode::RegionDisabledException,
+        "not activated in this region",
+    );
+}
+
+#[test]
+fn oauth_provider_ids_are_rejected_by_the_provider() {
+    let mut req = request("ci", "opaque-access-token".into());
+    req.provider_id = Some("graph.facebook.com".into());
+    let err = call(req).unwrap_err();
+    assert_eq!((err.code, err.http_status()), (ErrorCode::IDPRejectedClaim, 403));
+    assert_eq!(err.message, "graph.facebook.com: graph.facebook.com responded with HTTP/1.1 400 Bad Request");
+}
