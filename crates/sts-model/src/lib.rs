@@ -36,6 +36,7 @@ pub mod policy;
 mod principal;
 pub mod request;
 pub mod response;
+pub mod saml;
 mod session;
 mod sts;
 pub mod web_identity;

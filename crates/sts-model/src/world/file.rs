@@ -166,7 +166,7 @@ struct OidcDoc {
 struct SamlDoc {
     name: String,
     entity_id: String,
-    certificate: String,
+    certificate: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -265,7 +265,15 @@ impl WorldFile {
                 world.add_oidc_provider(&id, OidcProvider { url: p.url, client_ids: p.client_ids, jwks: p.jwks })?;
             }
             for p in a.saml_providers {
-                world.add_saml_provider(&id, SamlProvider { name: p.name, entity_id: p.entity_id, certificate_pem: p.certificate })?;
+                world.add_saml_provider(
+                    &id,
+                    SamlProvider {
+                        name: p.name,
+                        entity_id: p.entity_id,
+                        // Without a certificate the provider trusts the test IdP (keys/idp-rsa.crt).
+                        certificate_pem: p.certificate.unwrap_or_else(|| crate::saml::TEST_CERTIFICATE.to_owned()),
+                    },
+                )?;
             }
         }
         for p in doc.policies {
