@@ -16,7 +16,7 @@
 //! | `GET /__sts/oidc/<host/path>/.well-known/openid-configuration` | a registered OIDC provider's discovery document |
 //! | `GET /__sts/oidc/<host/path>/jwks.json` | its keys (the test IdP's unless the world gave others) |
 //! | `POST /__sts/oidc/tokens` | `{"issuer":..., "sub":..., "aud":..., "azp":..., "expires_in_seconds":3600, "issued_at_offset_seconds":0, "algorithm":"RS256", "claims":{...}, "untrusted_key":false}` → `{"token":...}` signed by the test IdP on the mock clock |
-//! | `POST /__sts/saml/assertions` | `{"issuer":..., "role_arn":..., "principal_arn":..., "session_name":..., ...}` (see [`sts_model::saml::AssertionBuilder`]) → `{"assertion": base64}` |
+//! | `POST /__sts/saml/assertions` | `{"issuer":..., "role_arn":..., "principal_arn":..., "session_name":..., "provider_first":false, "name_id":..., "name_id_format":..., "recipient":..., "audience":..., "issued_at_offset_seconds":0, "valid_seconds":300, "session_duration":"1800", "tags":{...}, "transitive_tag_keys":[...], "source_identity":..., "status":..., "signed":"assertion"\|"response"\|"none", "untrusted_key":false}` → `{"assertion": base64}` signed by the test IdP on the mock clock |
 //! | `POST /__sts/evaluate` | `{"access_key_id":..., "action":"s3:GetObject", "resource":"arn:...", "context":{"key":["v"]}}` → `{"decision":"Allow"\|"ExplicitDeny"\|"ImplicitDeny"}` |
 
 use serde_json::{Value, json};
@@ -69,6 +69,7 @@ pub(crate) fn handle(service: &Service, method: &str, route: &str, query: Option
         ("POST", "evaluate") => json_body(body).and_then(|v| evaluate(service, &v)),
         ("GET", "web-identity/jwks") => Ok(ok(serde_json::to_value(sts_model::web_identity::jwks()).unwrap_or_default())),
         ("POST", "oidc/tokens") => json_body(body).and_then(|v| oidc_token(service, &v)),
+        ("POST", "saml/assertions") => json_body(body).and_then(|v| saml_assertion(service, &v)),
         ("GET", other) if other.starts_with("oidc/") => oidc_document(service, &other["oidc/".len()..]),
         (_, other) => Err(bad(404, format!("no admin route {method} /__sts/{other}"))),
     };
@@ -226,4 +227,62 @@ fn oidc_document(service: &Service, rest: &str) -> Result<(u16, String), (u16, S
             None => Ok(ok(serde_json::to_value(sts_model::oidc::test_jwks()).unwrap_or_default())),
         },
     }
+}
+
+fn saml_assertion(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
+    use sts_model::saml::{AssertionBuilder, Signed};
+    let text = |name: &str| v.get(name).and_then(Value::as_str);
+    let issuer = text("issuer").ok_or_else(|| bad(400, "issuer is required"))?;
+    let issued = service.clock.now() + Duration::seconds(v.get("issued_at_offset_seconds").and_then(Value::as_i64).unwrap_or(0));
+    let mut b = AssertionBuilder::new(issuer, issued);
+    if let Some(seconds) = v.get("valid_seconds").and_then(Value::as_i64) {
+        b = b.not_on_or_after(issued + Duration::seconds(seconds));
+    }
+    if let (Some(role), Some(provider)) = (text("role_arn"), text("principal_arn")) {
+        b = if v.get("provider_first").and_then(Value::as_bool) == Some(true) {
+            b.role_provider_first(role, provider)
+        } else {
+            b.role(role, provider)
+        };
+    }
+    if let Some(name) = text("session_name") {
+        b = b.session_name(name);
+    }
+    if let Some(name_id) = text("name_id") {
+        b = b.name_id(name_id, text("name_id_format").unwrap_or("urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"));
+    }
+    if let Some(r) = text("recipient") {
+        b = b.recipient(r);
+    }
+    if let Some(a) = text("audience") {
+        b = b.audience(a);
+    }
+    if let Some(d) = text("session_duration") {
+        b = b.session_duration(d);
+    }
+    if let Some(Value::Object(tags)) = v.get("tags") {
+        for (k, value) in tags {
+            b = b.tag(k, value.as_str().unwrap_or_default());
+        }
+    }
+    if let Some(Value::Array(keys)) = v.get("transitive_tag_keys") {
+        let keys: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();
+        b = b.transitive(&keys);
+    }
+    if let Some(si) = text("source_identity") {
+        b = b.source_identity(si);
+    }
+    if let Some(status) = text("status") {
+        b = b.status(status);
+    }
+    b = b.signed(match text("signed") {
+        None | Some("assertion") => Signed::Assertion,
+        Some("response") => Signed::Response,
+        Some("none") => Signed::Unsigned,
+        Some(other) => return Err(bad(400, format!("signed must be assertion, response or none, not {other}"))),
+    });
+    if v.get("untrusted_key").and_then(Value::as_bool) == Some(true) {
+        b = b.untrusted_key();
+    }
+    Ok(ok(json!({ "assertion": b.sign() })))
 }

@@ -218,6 +218,21 @@ impl OidcIssuer {
     }
 }
 
+/// A test SAML identity provider bound to a mock's clock (see [`MockSts::saml`]).
+#[derive(Clone)]
+pub struct SamlIssuer {
+    issuer: String,
+    clock: Clock,
+}
+
+impl SamlIssuer {
+    /// A response issued now (mock time), valid five minutes, NameID `alice`: add the Role pair and
+    /// RoleSessionName, then `.sign()` for the base64 `SAMLAssertion`.
+    pub fn assertion(&self) -> sts_model::saml::AssertionBuilder {
+        sts_model::saml::AssertionBuilder::new(&self.issuer, self.clock.now())
+    }
+}
+
 /// A running mock STS. Stops when dropped.
 pub struct MockSts {
     service: Arc<Service>,
@@ -295,6 +310,12 @@ impl MockSts {
     /// ```
     pub fn oidc(&self, issuer: &str) -> OidcIssuer {
         OidcIssuer { issuer: issuer.to_owned(), clock: self.clock() }
+    }
+
+    /// The test SAML identity provider `issuer` (entity id), building signed responses on the mock's
+    /// clock with the test IdP key that SAML providers registered without a certificate trust.
+    pub fn saml(&self, issuer: &str) -> SamlIssuer {
+        SamlIssuer { issuer: issuer.to_owned(), clock: self.clock() }
     }
 
     /// Stops accepting connections (dropping the mock does the same).
