@@ -10,7 +10,7 @@
 //! | `DELETE /__sts/faults` | clear faults |
 //! | `POST /__sts/world` | a TOML world file fragment, added to the world |
 //! | `GET /__sts/credentials?account=A&user=U` | a user's (or, without `user`, the root's) long-term key |
-//! | `POST /__sts/trade-in-tokens` | `{"role_arn":..., "expires_in_seconds":600}` → `{"token":...}` |
+//! | `POST /__sts/trade-in-tokens` | `{"role_arn":..., "expires_in_seconds":600, "tags":{...}}` → `{"token":...}` |
 //! | `GET /__sts/authorization-messages` | encoded messages of recent AccessDenied answers |
 //! | `GET /__sts/web-identity/jwks` | the keys that sign GetWebIdentityToken JWTs |
 //! | `GET /__sts/oidc/<host/path>/.well-known/openid-configuration` | a registered OIDC provider's discovery document |
@@ -144,7 +144,11 @@ fn credentials(service: &Service, query: Option<&str>) -> (u16, String) {
 fn trade_in_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
     let role_arn = v.get("role_arn").and_then(Value::as_str).ok_or_else(|| bad(400, "role_arn is required"))?;
     let expires = service.clock.now() + Duration::seconds(v.get("expires_in_seconds").and_then(Value::as_i64).unwrap_or(600));
-    let token = service.sts().issue_trade_in_token(role_arn, expires).map_err(|e| bad(400, e.message))?;
+    let tags = match v.get("tags") {
+        Some(Value::Object(map)) => map.iter().map(|(k, v)| sts_model::Tag::new(k.clone(), v.as_str().unwrap_or_default())).collect(),
+        _ => Vec::new(),
+    };
+    let token = service.sts().issue_trade_in_token_with_tags(role_arn, expires, tags).map_err(|e| bad(400, e.message))?;
     Ok(ok(json!({ "token": token })))
 }
 

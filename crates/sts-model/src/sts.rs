@@ -127,6 +127,8 @@ pub(crate) struct TradeInToken {
     pub role_arn: String,
     pub expires: OffsetDateTime,
     pub used: bool,
+    /// Session tags the delegation carries into the session.
+    pub tags: Vec<crate::Tag>,
 }
 
 /// How many encoded authorization messages the model keeps (oldest dropped first).
@@ -267,10 +269,21 @@ impl Sts {
     /// Issues a trade-in token that GetDelegatedAccessToken exchanges once, before `expires`, for a
     /// session of `role_arn` (which must exist).
     pub fn issue_trade_in_token(&mut self, role_arn: &str, expires: OffsetDateTime) -> Result<String, StsError> {
+        self.issue_trade_in_token_with_tags(role_arn, expires, Vec::new())
+    }
+
+    /// Issues a trade-in token whose session will carry `tags` (counted in the packed size when it
+    /// is exchanged: too many give `PackedPolicyTooLarge`, the error the model lists).
+    pub fn issue_trade_in_token_with_tags(
+        &mut self,
+        role_arn: &str,
+        expires: OffsetDateTime,
+        tags: Vec<crate::Tag>,
+    ) -> Result<String, StsError> {
         use base64::Engine as _;
         ops::common::find_role_by_arn(self, role_arn)?;
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.generator.bytes(48));
-        self.trade_in_tokens.insert(token.clone(), TradeInToken { role_arn: role_arn.to_owned(), expires, used: false });
+        self.trade_in_tokens.insert(token.clone(), TradeInToken { role_arn: role_arn.to_owned(), expires, used: false, tags });
         Ok(token)
     }
 

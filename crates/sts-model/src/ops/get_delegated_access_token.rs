@@ -33,6 +33,10 @@ pub(crate) fn call(
     let role = common::find_role_by_arn(sts, &token.role_arn)?;
     let (account, _) = common::parse_role_arn(&token.role_arn)?;
     common::check_region(sts, &account)?;
+    // The delegation's tags count against the packed budget like session tags. fidelity: inferred
+    // (the model lists PackedPolicyTooLarge for this operation without saying what fills it).
+    let tag_cost = common::session_tags(&token.tags, &[], &[])?;
+    let packed = common::Packed { bytes: tag_cost.bytes }.check(!token.tags.is_empty())?;
     if let Some(t) = sts.trade_in_tokens.get_mut(&req.trade_in_token) {
         t.used = true;
     }
@@ -47,10 +51,10 @@ pub(crate) fn call(
             kind: SessionKind::GetDelegatedAccessToken,
             duration_seconds: DURATION,
             base_token_len: 728,
-            packed: common::Packed::default(),
+            packed,
             minimum_session_token_size: None,
             source_identity: None,
-            tags: role.tags.clone(),
+            tags: common::merge_tags(&role.tags, &token.tags),
             transitive_tag_keys: vec![],
             mfa_authenticated: false,
             session_policies: None,
