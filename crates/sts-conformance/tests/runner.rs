@@ -1,0 +1,135 @@
+//! The runner judges for real: every kind of expectation fails when the answer differs, and the
+//! reports say so.
+
+use sts_conformance::report::{self, Run};
+use sts_conformance::scenario::parse_file;
+use sts_conformance::{InProcess, Status, runner};
+
+fn run_one(toml: &str) -> Status {
+    let scenarios = parse_file("t/t", toml).expect("the scenario parses");
+    runner::run(&mut InProcess::new(1), &scenarios, |_, _, _| {}).remove(0).status
+}
+
+fn scenario(step: &str) -> String {
+    format!("[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = [\"credentials\"]\nfidelity = \"documented\"\n{step}")
+}
+
+fn failed(status: Status, fragment: &str) {
+    match status {
+        Status::Failed(why) => assert!(why.contains(fragment), "{why:?} lacks {fragment:?}"),
+        other => panic!("expected a failure mentioning {fragment:?}, got {other:?}"),
+    }
+}
+
+#[test]
+fn right_expectations_pass() {
+    let s = scenario(
+        r#"[[scenario.steps]]
+call = "AssumeRole"
+params = { RoleArn = "${role.demo}", RoleSessionName = "ok" }
+save = { c = "Credentials" }
+expect = { status = 200, fields = { "Credentials/Expiration" = { within_seconds_of = "now+3600", seconds = 1 }, "AssumedRoleUser/Arn" = { regex = '.*/demo/ok' }, "Credentials/SecretAccessKey" = { length = [40, 40] } } }
+[[scenario.steps]]
+call = "GetCallerIdentity"
+as = "$c"
+expect = { status = 200, fields = { Arn = { equals = "arn:aws:sts::${account}:assumed-role/demo/ok" } } }"#,
+    );
+    assert_eq!(run_one(&s), Status::Passed);
+}
+
+#[test]
+fn each_kind_of_expectation_can_fail() {
+    let call = "[[scenario.steps]]\ncall = \"GetCallerIdentity\"\n";
+    failed(run_one(&scenario(&format!("{call}expect = {{ status = 403 }}"))), "expected HTTP 403, got 200");
+    failed(run_one(&scenario(&format!("{call}expect = {{ code = \"AccessDenied\" }}"))), "expected error AccessDenied, got a success");
+    failed(run_one(&scenario(&format!("{call}expect = {{ fields = {{ Arn = {{ equals = \"arn:nope\" }} }} }}"))), "Arn:");
+    failed(run_one(&scenario(&format!("{call}expect = {{ fields = {{ Arn = {{ regex = \"nope\" }} }} }}"))), "does not match");
+    failed(run_one(&scenario(&format!("{call}expect = {{ fields = {{ Missing = {{ present = true }} }} }}"))), "Missing: missing");
+    failed(run_one(&scenario(&format!("{call}expect = {{ fields = {{ Arn = {{ present = false }} }} }}"))), "must be absent");
+    failed(run_one(&scenario(&format!("{call}expect = {{ fields = {{ Account = {{ length = [1, 3] }} }} }}"))), "length 12");
+    failed(run_one(&scenario(&format!("{call}expect = {{ fields = {{ Account = {{ range = [0, 5] }} }} }}"))), "not an integer in");
+    let assume = "[[scenario.steps]]\ncall = \"AssumeRole\"\nparams = { RoleArn = \"${role.private}\", RoleSessionName = \"no\" }\n";
+    failed(
+        run_one(&scenario(&format!("{assume}expect = {{ status = 403, code = \"ExpiredToken\" }}"))),
+        "expected error ExpiredToken, got AccessDenied",
+    );
+    failed(
+        run_one(&scenario(&format!("{assume}expect = {{ status = 403, code = \"AccessDenied\", type = \"Receiver\" }}"))),
+        "expected Type Receiver",
+    );
+    failed(
+        run_one(&scenario(&format!("{assume}expect = {{ status = 403, code = \"AccessDenied\", message = \"^nothing like it$\" }}"))),
+        "does not match",
+    );
+    failed(run_one(&scenario(&format!("{assume}expect = {{ status = 403 }}"))), "expected a success");
+    let late = "[[scenario.steps]]\ncall = \"AssumeRole\"\nparams = { RoleArn = \"${role.demo}\", RoleSessionName = \"ok\" }\n";
+    failed(
+        run_one(&scenario(&format!(
+            "{late}expect = {{ fields = {{ \"Credentials/Expiration\" = {{ within_seconds_of = \"now+7200\" }} }} }}"
+        ))),
+        "is not within 5s",
+    );
+    failed(run_one(&scenario("[[scenario.steps]]\ncall = \"GetCallerIdentity\"\nparams = { X = \"${nope}\" }")), "unknown symbol ${nope}");
+    failed(run_one(&scenario("[[scenario.steps]]\ncall = \"GetCallerIdentity\"\nas = \"$never-saved\"")), "no credentials saved");
+}
+
+#[test]
+fn bad_scenario_files_are_refused_with_the_reason() {
+    for (text, why) in [
+        (
+            "[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = [\"telepathy\"]\nfidelity = \"documented\"\n[[scenario.steps]]\ncall = \"GetCallerIdentity\"",
+            "unknown feature",
+        ),
+        (
+            "[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = []\nfidelity = \"documented\"\n[[scenario.steps]]\ncall = \"Nope\"",
+            "unknown operation",
+        ),
+        ("[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = []\nfidelity = \"documented\"\nsteps = []", "no steps"),
+        (
+            "[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = []\nfidelity = \"guessed\"\n[[scenario.steps]]\ncall = \"GetCallerIdentity\"",
+            "fidelity",
+        ),
+        (
+            "[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = []\nfidelity = \"documented\"\n[[scenario.steps]]\nadvance_clock = 5",
+            "clock-control",
+        ),
+        (
+            "[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = []\nfidelity = \"documented\"\n[[scenario.steps]]\ncall = \"GetCallerIdentity\"\ntypo = 1",
+            "typo",
+        ),
+        (
+            "[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = []\nfidelity = \"documented\"\n[[scenario.steps]]\ncall = \"GetCallerIdentity\"\nexpect = { message = \"(\" }",
+            "message",
+        ),
+    ] {
+        let err = parse_file("t/t", text).expect_err(why);
+        assert!(err.to_string().contains(why), "{err} lacks {why:?}");
+    }
+}
+
+#[test]
+fn reports_carry_every_result() {
+    let scenarios = parse_file(
+        "t/t",
+        &format!(
+            "{}\n{}",
+            scenario("[[scenario.steps]]\ncall = \"GetCallerIdentity\""),
+            scenario("[[scenario.steps]]\ncall = \"GetCallerIdentity\"\nexpect = { status = 500 }").replace("id = \"x\"", "id = \"y\"")
+        ),
+    )
+    .unwrap();
+    let results = runner::run(&mut InProcess::new(1), &scenarios, |_, _, _| {});
+    let run = Run { target: "t".into(), results: scenarios.iter().zip(results).collect(), elapsed: std::time::Duration::from_millis(5) };
+    assert!(!run.ok());
+    let summary = report::summary(&run);
+    assert!(summary.contains("1 passed, 1 failed"), "{summary}");
+    assert!(summary.contains("FAIL t/t/y"));
+    let json: serde_json::Value = serde_json::from_str(&report::json::render(&run)).unwrap();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["scenarios"][1]["status"], "fail");
+    let junit = report::junit::render(&run);
+    assert_eq!(junit.matches("<testcase").count(), 2, "{junit}");
+    assert_eq!(junit.matches("<failure").count(), 1, "{junit}");
+    let html = report::html::render(&run);
+    assert!(html.contains("<table id=\"matrix\">") && html.contains("class=\"fail\"") && html.contains("t/t/y"));
+}
