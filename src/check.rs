@@ -122,7 +122,7 @@ impl Progress {
                 eprintln!("{} {}", result.status.label(), result.id);
             }
             let step = (self.total / 10).max(1);
-            if done % step == 0 || done == self.total {
+            if done.is_multiple_of(step) || done == self.total {
                 eprintln!("[{done}/{}] {}%", self.total, done * 100 / self.total.max(1));
             }
         }

@@ -481,7 +481,7 @@ fn time_reference(text: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
 
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
     let hex: String = hex.split_whitespace().collect();
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()

@@ -42,10 +42,10 @@ async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result
     for (name, value) in &parts.headers {
         headers.push((name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()));
     }
-    if !headers.iter().any(|(k, _)| k == "host") {
-        if let Some(authority) = parts.uri.authority() {
-            headers.push(("host".into(), authority.to_string()));
-        }
+    if !headers.iter().any(|(k, _)| k == "host")
+        && let Some(authority) = parts.uri.authority()
+    {
+        headers.push(("host".into(), authority.to_string()));
     }
     let request = HttpRequest {
         method: parts.method.as_str().to_owned(),
@@ -73,10 +73,10 @@ async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result
             if let Ok(v) = hyper::header::HeaderValue::from_str(&http_date(service.clock.now())) {
                 h.insert("date", v);
             }
-            if let Ok(v) = hyper::header::HeaderValue::from_str(&request_id) {
-                if !request_id.is_empty() {
-                    h.insert("x-amzn-requestid", v);
-                }
+            if let Ok(v) = hyper::header::HeaderValue::from_str(&request_id)
+                && !request_id.is_empty()
+            {
+                h.insert("x-amzn-requestid", v);
             }
             Ok(response)
         }

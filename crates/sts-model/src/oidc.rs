@@ -107,7 +107,8 @@ impl TokenBuilder {
         TokenBuilder { claims, algorithm: Algorithm::RS256, key: None, kid: None }
     }
 
-    /// Sets `sub`.
+    /// Sets `sub` (named after the claim, not `std::ops::Sub`).
+    #[allow(clippy::should_implement_trait)]
     pub fn sub(self, subject: &str) -> Self {
         self.claim("sub", json!(subject))
     }

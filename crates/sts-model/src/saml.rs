@@ -341,7 +341,7 @@ fn invalid(message: impl Into<String>) -> StsError {
 }
 
 /// The answer to a response that is not a well-formed SAML response. fidelity: inferred wording.
-pub const INVALID_RESPONSE: &str = "Invalid SAML response: the SAMLAssertion is not a base64-encoded SAML 2.0 Response.";
+pub const INVALID_RESPONSE: &str = "Invalid SAML response: not a base64-encoded XML document";
 /// The answer to a signature that does not verify (observed after certificate rollovers).
 pub const SIGNATURE_INVALID: &str = "Response signature invalid";
 
@@ -382,13 +382,23 @@ fn time_attr(r: &Reader<'_, '_>, id: NodeId, name: &str) -> Result<Option<Offset
         .transpose()
 }
 
-/// Decodes and verifies a `SAMLAssertion` for `role_arn` and `provider` at `now`.
-pub fn verify(saml_assertion: &str, role_arn: &str, provider: Provider<'_>, now: OffsetDateTime) -> Result<VerifiedAssertion, StsError> {
+/// The XML text of a `SAMLAssertion` parameter (base64, whitespace ignored), or
+/// `InvalidIdentityToken` when it is not base64 of UTF-8 text.
+pub fn decode(saml_assertion: &str) -> Result<String, StsError> {
     let compact: String = saml_assertion.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD.decode(compact).map_err(|_| invalid(INVALID_RESPONSE))?;
-    let xml = String::from_utf8(bytes).map_err(|_| invalid(INVALID_RESPONSE))?;
+    String::from_utf8(bytes).map_err(|_| invalid(INVALID_RESPONSE))
+}
+
+/// Decodes and verifies a `SAMLAssertion` for `role_arn` and `provider` at `now`.
+pub fn verify(saml_assertion: &str, role_arn: &str, provider: Provider<'_>, now: OffsetDateTime) -> Result<VerifiedAssertion, StsError> {
+    verify_xml(&decode(saml_assertion)?, role_arn, provider, now)
+}
+
+/// Verifies a decoded SAML response (see [`decode`]).
+pub fn verify_xml(xml: &str, role_arn: &str, provider: Provider<'_>, now: OffsetDateTime) -> Result<VerifiedAssertion, StsError> {
     // No DTDs: entity tricks and external references have no place in a SAML response.
-    let doc = uppsala::Parser::new().with_forbid_dtd(true).parse(&xml).map_err(|_| invalid(INVALID_RESPONSE))?;
+    let doc = uppsala::Parser::new().with_forbid_dtd(true).parse(xml).map_err(|_| invalid(INVALID_RESPONSE))?;
     let r = Reader { doc: &doc };
     let response = doc.document_element().filter(|id| r.is(*id, PROTOCOL, "Response")).ok_or_else(|| invalid(INVALID_RESPONSE))?;
 

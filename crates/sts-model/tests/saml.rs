@@ -133,7 +133,7 @@ fn signature_wrapping_is_refused() {
     refused(call(request(ROLE, b64(&duplicate))), ErrorCode::InvalidIdentityToken, "");
     // A DOCTYPE (entity tricks) is refused outright.
     let doctype = format!("<!DOCTYPE r [<!ENTITY x \"y\">]>{signed}");
-    refused(call(request(ROLE, b64(&doctype))), ErrorCode::InvalidIdentityToken, "not a base64-encoded SAML 2.0 Response");
+    refused(call(request(ROLE, b64(&doctype))), ErrorCode::InvalidIdentityToken, "not a base64-encoded XML document");
 }
 
 #[test]

@@ -61,10 +61,10 @@ pub(crate) fn call(
     // Source identity persists through chains and cannot change once set (documented). The answer
     // to a different value is not documented: AccessDenied, as for a missing sts:SetSourceIdentity.
     let inherited_source = caller.session.as_ref().and_then(|s| s.source_identity.clone());
-    if let (Some(old), Some(new)) = (&inherited_source, &req.source_identity) {
-        if old != new {
-            return Err(sts.deny(&caller.principal, "SetSourceIdentity", &req.role_arn));
-        }
+    if let (Some(old), Some(new)) = (&inherited_source, &req.source_identity)
+        && old != new
+    {
+        return Err(sts.deny(&caller.principal, "SetSourceIdentity", &req.role_arn));
     }
     let source_identity = inherited_source.or(req.source_identity.clone());
 

@@ -20,6 +20,9 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
     let partition = sts.config.partition.clone();
     let (role_account, role_name) = common::parse_role_arn(&req.role_arn)?;
     let principal = Arn::parse(&req.principal_arn)?;
+    // The parameter is decoded before the provider is looked up (the documented example's fake
+    // assertion is refused as such).
+    let xml = saml::decode(&req.saml_assertion)?;
     let provider_name = principal.resource.strip_prefix("saml-provider/").filter(|n| !n.is_empty() && principal.service == "iam");
     let provider = provider_name
         .and_then(|name| sts.world.account(principal.account).and_then(|a| a.saml_providers.get(name)))
@@ -27,8 +30,8 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
         // The wording for an unknown provider is not established. fidelity: inferred.
         .ok_or_else(|| StsError::new(ErrorCode::InvalidIdentityToken, format!("SAML provider {} does not exist", req.principal_arn)))?;
     let provider_account = principal.account.to_owned();
-    let verified = saml::verify(
-        &req.saml_assertion,
+    let verified = saml::verify_xml(
+        &xml,
         &req.role_arn,
         Provider { arn: &req.principal_arn, entity_id: &provider.entity_id, certificate_pem: &provider.certificate_pem },
         now,

@@ -42,13 +42,13 @@ pub(crate) fn call(
         ));
     }
     let expiration = now + Duration::seconds(req.duration_seconds.map_or(DEFAULT_DURATION, i64::from));
-    if let Some(session) = &caller.session {
-        if expiration > session.credentials.expiration {
-            return Err(StsError::new(
-                ErrorCode::SessionDurationEscalationException,
-                "The requested token duration exceeds the remaining duration of the calling session.",
-            ));
-        }
+    if let Some(session) = &caller.session
+        && expiration > session.credentials.expiration
+    {
+        return Err(StsError::new(
+            ErrorCode::SessionDurationEscalationException,
+            "The requested token duration exceeds the remaining duration of the calling session.",
+        ));
     }
     let arn = caller.principal.arn(&sts.config.partition);
     let tags: Map<String, Value> = req.tags.iter().flatten().map(|t| (t.key.clone(), Value::String(t.value.clone()))).collect();

@@ -326,10 +326,10 @@ impl World {
     }
 
     fn register_key(&mut self, key: &AccessKey, owner: KeyOwner) -> Result<(), WorldError> {
-        if let Some((existing, _)) = self.keys.get(&key.access_key_id) {
-            if *existing != owner {
-                return Err(WorldError(format!("access key {} is given to two principals", key.access_key_id)));
-            }
+        if let Some((existing, _)) = self.keys.get(&key.access_key_id)
+            && *existing != owner
+        {
+            return Err(WorldError(format!("access key {} is given to two principals", key.access_key_id)));
         }
         if key.secret_access_key.is_empty() {
             return Err(WorldError(format!("access key {} has an empty secret", key.access_key_id)));
