@@ -315,3 +315,36 @@ fn oauth_provider_ids_are_rejected_by_the_provider() {
     assert_eq!((err.code, err.http_status()), (ErrorCode::IDPRejectedClaim, 403));
     assert_eq!(err.message, "graph.facebook.com: graph.facebook.com responded with HTTP/1.1 400 Bad Request");
 }
+
+#[test]
+fn trust_conditions_on_amr() {
+    let mut sts = sts();
+    sts.world_mut()
+        .add_role(
+            ACCOUNT,
+            Role::new("authenticated-only")
+                .trust(PROVIDER_ARN)
+                .trust_conditions(r#"{"ForAnyValue:StringLike": {"oidc.example.com:amr": "authenticated"}}"#)
+                .unwrap(),
+        )
+        .unwrap();
+    let authenticated = token().claim("amr", json!(["authenticated", "cognito"])).sign();
+    web_identity(call_at(&mut sts, now(), request("authenticated-only", authenticated)));
+    let anonymous = token().claim("amr", json!(["unauthenticated"])).sign();
+    refused(call_at(&mut sts, now(), request("authenticated-only", anonymous)), ErrorCode::AccessDenied, "Not authorized");
+    refused(call_at(&mut sts, now(), request("authenticated-only", token().sign())), ErrorCode::AccessDenied, "Not authorized");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any string as a token, and any three dot-separated base64url segments, is refused with
+    /// InvalidIdentityToken, never a panic.
+    #[test]
+    fn arbitrary_tokens_are_refused_cleanly(raw in ".{0,300}", a in "[A-Za-z0-9_-]{0,80}", b in "[A-Za-z0-9_-]{0,200}", c in "[A-Za-z0-9_-]{0,100}") {
+        for token in [raw, format!("{a}.{b}.{c}"), format!("eyJhbGciOiJSUzI1NiJ9.{b}.{c}")] {
+            let err = call(request("ci", token)).unwrap_err();
+            proptest::prop_assert_eq!(err.code, ErrorCode::InvalidIdentityToken);
+        }
+    }
+}

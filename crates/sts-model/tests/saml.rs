@@ -298,3 +298,34 @@ fn provider_status_policies_and_regions() {
     let mut regional = Sts::with_config(world, 5, sts_model::StsConfig { region: Some("ap-east-1".into()), ..Default::default() });
     refused(call_at(&mut regional, now(), request(ROLE, assertion().sign())), ErrorCode::RegionDisabledException, "");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// Arbitrary bytes, arbitrary XML-ish text and mutations of a signed response are refused with
+    /// an STS error (never a panic, never credentials).
+    #[test]
+    fn arbitrary_assertions_are_refused_cleanly(raw in proptest::collection::vec(proptest::num::u8::ANY, 0..400), text in "[<>/=\" a-zA-Z:]{0,300}", cut in 0usize..6000, byte in 0u8..128) {
+        let mut xml = assertion().xml().into_bytes();
+        if cut < xml.len() {
+            xml[cut] = if xml[cut] == byte { byte.wrapping_add(1) % 128 } else { byte };
+        }
+        for garbage in [b64(&String::from_utf8_lossy(&raw)), b64(&text)] {
+            let err = call(request(ROLE, garbage)).unwrap_err();
+            proptest::prop_assert_eq!(err.code, ErrorCode::InvalidIdentityToken);
+        }
+        match call(request(ROLE, base64::engine::general_purpose::STANDARD.encode(&xml))) {
+            Err(err) => proptest::prop_assert!(
+                matches!(err.code, ErrorCode::InvalidIdentityToken | ErrorCode::ExpiredTokenException | ErrorCode::AccessDenied | ErrorCode::IDPRejectedClaim),
+                "{err}"
+            ),
+            // A mutation may be harmless (outside the signed Assertion, or undone by C14N), but it
+            // can never change what the signature vouches for.
+            Ok(response) => {
+                let Response::AssumeRoleWithSaml(r) = response else { panic!("unexpected answer") };
+                proptest::prop_assert_eq!(r.subject.as_deref(), Some("alice"));
+                proptest::prop_assert_eq!(r.assumed_role_user.unwrap().arn, "arn:aws:sts::123456789012:assumed-role/federated/alice@example.com".to_string());
+            }
+        }
+    }
+}
