@@ -49,6 +49,11 @@ pub fn answer_with_request_id(
     let decoded = query::decode(params);
     let request = decoded.as_ref().ok().cloned();
     let outcome = decoded.and_then(|request| sts.call(now, caller, request));
+    encode(outcome, request_id, request)
+}
+
+/// The answer to a model outcome: status and XML body.
+pub(crate) fn encode(outcome: Result<Response, StsError>, request_id: String, request: Option<Request>) -> Answer {
     let (status, body) = match &outcome {
         Ok(response) => (200, xml::encode_response(response, &request_id)),
         Err(error) => (error.http_status(), xml::encode_error(error, &request_id)),

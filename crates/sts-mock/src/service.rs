@@ -6,7 +6,6 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use sts_model::time::format_description::well_known::Rfc3339;
 use sts_model::{Caller, ErrorCode, Operation, Sts, StsError};
 use sts_wire::{query, sigv4, xml};
 
@@ -133,10 +132,12 @@ impl Service {
         }
         let started = std::time::Instant::now();
         let now = self.clock.now();
-        let mut sts = self.sts();
-        let request_id = sts.request_id();
+        // The model lock is taken briefly, three times (request id, secret, the call itself):
+        // signature checks, decoding, encoding and the journal run outside it, so concurrent
+        // connections do not queue behind each other's HMACs and XML.
+        let request_id = self.sts().request_id();
         let mut call = Call {
-            at: now.format(&Rfc3339).unwrap_or_default(),
+            at: xml::format_timestamp(now),
             operation: None,
             access_key_id: None,
             caller_arn: None,
@@ -147,8 +148,7 @@ impl Service {
             request_id: request_id.clone(),
             fault: None,
         };
-        let reply = self.answer(&mut sts, req, now, &request_id, &mut call);
-        drop(sts);
+        let reply = self.answer(req, now, &request_id, &mut call);
         if let Reply::Answer { status, .. } = &reply {
             call.status = *status;
         }
@@ -159,7 +159,7 @@ impl Service {
         reply
     }
 
-    fn answer(&self, sts: &mut Sts, req: &HttpRequest, now: sts_model::time::OffsetDateTime, request_id: &str, call: &mut Call) -> Reply {
+    fn answer(&self, req: &HttpRequest, now: sts_model::time::OffsetDateTime, request_id: &str, call: &mut Call) -> Reply {
         let fail = |call: &mut Call, error: StsError, delay: Duration| {
             call.error_code = Some(error.code.to_string());
             call.error_message = Some(error.message.clone());
@@ -202,8 +202,8 @@ impl Service {
         };
         let path = percent_decode_path(&req.path);
         let signed = sigv4::Request { method: &req.method, path: &path, query: &query_pairs, headers: &req.headers, body: &req.body };
-        let region = sts.config().region.clone().unwrap_or_else(|| "us-east-1".into());
-        let caller = match sigv4::verify(&signed, now, &region, |key| sts.secret_for(key).map(str::to_owned)) {
+        let region = self.sts().config().region.clone().unwrap_or_else(|| "us-east-1".into());
+        let caller = match sigv4::verify(&signed, now, &region, |key| self.sts().secret_for(key).map(str::to_owned)) {
             Ok(None) => Caller::Anonymous,
             Ok(Some(v)) => {
                 call.access_key_id = Some(v.access_key_id.clone());
@@ -211,11 +211,16 @@ impl Service {
             }
             Err(e) => return fail(call, e, decision.delay),
         };
-        if let Caller::Credentials { access_key_id, .. } = &caller {
-            let partition = sts.config().partition.clone();
-            call.caller_arn = sts.principal_of(access_key_id).map(|p| p.arn(&partition));
-        }
-        let out = crate::in_process::answer_with_request_id(sts, now, &caller, &params, request_id.to_owned());
+        let decoded = query::decode(&params);
+        let outcome = {
+            let mut sts = self.sts();
+            if let Caller::Credentials { access_key_id, .. } = &caller {
+                let partition = &sts.config().partition;
+                call.caller_arn = sts.principal_of(access_key_id).map(|p| p.arn(partition));
+            }
+            decoded.and_then(|request| sts.call(now, &caller, request))
+        };
+        let out = crate::in_process::encode(outcome, request_id.to_owned(), None);
         if let Err(e) = &out.outcome {
             call.error_code = Some(e.code.to_string());
             call.error_message = Some(e.message.clone());

@@ -53,7 +53,7 @@ impl Sts {
             Some((KeyOwner::Root { account }, _)) => (Principal::Root { account: account.clone() }, None),
             Some(_) => (self.principal_of(access_key_id).ok_or_else(StsError::invalid_client_token_id)?, None),
             None => {
-                let s = self.sessions.get(access_key_id).ok_or_else(StsError::invalid_client_token_id)?;
+                let s: &Session = self.sessions.get(access_key_id).ok_or_else(StsError::invalid_client_token_id)?;
                 if s.is_expired(now) {
                     return Err(StsError::expired_token());
                 }

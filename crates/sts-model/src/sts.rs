@@ -112,7 +112,8 @@ pub struct Sts {
     pub(crate) world: World,
     pub(crate) config: StsConfig,
     pub(crate) generator: Generator,
-    pub(crate) sessions: HashMap<String, Session>,
+    // Boxed: the table moves entries on insert and eviction, and sessions are large.
+    pub(crate) sessions: HashMap<String, Box<Session>>,
     /// Session keys in minting order, to forget the oldest first.
     pub(crate) session_order: VecDeque<String>,
     pub(crate) authorization_messages: HashMap<String, String>,
@@ -173,7 +174,7 @@ impl Sts {
     pub(crate) fn remember(&mut self, session: Session) {
         let key = session.credentials.access_key_id.clone();
         self.session_order.push_back(key.clone());
-        self.sessions.insert(key, session);
+        self.sessions.insert(key, Box::new(session));
         while self.session_order.len() > self.config.max_sessions.max(1) {
             if let Some(old) = self.session_order.pop_front() {
                 self.sessions.remove(&old);
@@ -188,7 +189,7 @@ impl Sts {
 
     /// A session by its access key id.
     pub fn session(&self, access_key_id: &str) -> Option<&Session> {
-        self.sessions.get(access_key_id)
+        self.sessions.get(access_key_id).map(|s| &**s)
     }
 
     /// The principal a key acts as: its user or root for long-term keys, its session's principal for
@@ -354,7 +355,7 @@ impl Sts {
         if session.is_expired(now) {
             return Err(StsError::expired_token());
         }
-        Ok(Some(CallerContext { principal: session.principal.clone(), session: Some(session.clone()) }))
+        Ok(Some(CallerContext { principal: session.principal.clone(), session: Some((**session).clone()) }))
     }
 }
 

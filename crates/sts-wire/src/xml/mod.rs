@@ -51,16 +51,24 @@ pub enum XmlError {
 /// ```
 pub fn format_timestamp(t: OffsetDateTime) -> String {
     let t = t.to_offset(sts_model::time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    )
+    // Every answer carries one; digits are written directly rather than through `format!`.
+    let mut out = String::with_capacity(24);
+    let mut digits = |value: u32, width: u32, after: Option<char>| {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+        }
+        if let Some(c) = after {
+            out.push(c);
+        }
+    };
+    digits(t.year().clamp(0, 9999) as u32, 4, Some('-'));
+    digits(u8::from(t.month()).into(), 2, Some('-'));
+    digits(t.day().into(), 2, Some('T'));
+    digits(t.hour().into(), 2, Some(':'));
+    digits(t.minute().into(), 2, Some(':'));
+    digits(t.second().into(), 2, Some('.'));
+    digits(t.millisecond().into(), 3, Some('Z'));
+    out
 }
 
 /// Reads an ISO 8601 / RFC 3339 timestamp, with or without fractional seconds.
