@@ -30,15 +30,36 @@ run() {
   echo "$rps $p50 $p99 ${non2xx:-0}"
 }
 
+# The size of the mock's answer to a wrk script's request (curl replays the script's request).
+answer_bytes() {
+  local args=()
+  while IFS= read -r line; do
+    case "$line" in
+      'wrk.headers["'*) args+=(-H "$(echo "$line" | sed -E 's/^wrk\.headers\["([^"]+)"\] = "(.*)"$/\1: \2/')") ;;
+      'wrk.body = '*) args+=(--data-raw "$(echo "$line" | sed -E 's/^wrk\.body = "(.*)"$/\1/')") ;;
+    esac
+  done < "$2"
+  curl -s -o /dev/null -w '%{size_download}' "${args[@]}" "http://127.0.0.1:$1/"
+}
+
 target/release/sts-harness serve --port $MOCK --clock $AT --quiet > /dev/null & pids+=($!); mock_pid=$!
-target/release/examples/fixed_body_server $CEILING 420 > /dev/null & pids+=($!)
 moto_server -p $MOTO > /dev/null 2>&1 & pids+=($!)
-wait_port $MOCK; wait_port $CEILING; wait_port $MOTO
+wait_port $MOCK; wait_port $MOTO
+# One ceiling server per operation, each answering a body of the size the mock answers it with.
+CEILING_GCI=$CEILING; CEILING_AR=$((CEILING + 1))
+gci_bytes=$(answer_bytes $MOCK "$(script $MOCK GetCallerIdentity)")
+ar_bytes=$(answer_bytes $MOCK "$(script $MOCK AssumeRole)")
+target/release/examples/fixed_body_server $CEILING_GCI "$gci_bytes" > /dev/null & pids+=($!)
+target/release/examples/fixed_body_server $CEILING_AR "$ar_bytes" > /dev/null & pids+=($!)
+wait_port $CEILING_GCI; wait_port $CEILING_AR
+echo "Answer sizes: GetCallerIdentity $gci_bytes bytes, AssumeRole $ar_bytes bytes (the ceiling answers the same sizes)."
+echo
 
 echo "| server | request | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---|---:|---:|---:|---:|"
 for op in GetCallerIdentity AssumeRole; do
-  read -r rps p50 p99 bad < <(run $CEILING "$(script $CEILING $op)" "$DURATION")
+  ceiling=$CEILING_GCI; [ "$op" = AssumeRole ] && ceiling=$CEILING_AR
+  read -r rps p50 p99 bad < <(run $ceiling "$(script $ceiling $op)" "$DURATION")
   echo "| hyper fixed body (ceiling) | $op | $rps | $p50 | $p99 | $bad |"
   read -r rps p50 p99 bad < <(run $MOCK "$(script $MOCK $op)" "$DURATION")
   echo "| sts-harness serve (SigV4) | $op | $rps | $p50 | $p99 | $bad |"
