@@ -7,17 +7,16 @@
 
 use time::OffsetDateTime;
 
-use super::common::{self, Mint};
+use super::common;
 use crate::request::AssumeRoleWithSamlRequest;
-use crate::response::{AssumeRoleWithSamlResponse, AssumedRoleUser};
+use crate::response::AssumeRoleWithSamlResponse;
 use crate::saml::{self, Provider};
-use crate::{Arn, ErrorCode, Principal, SessionKind, Sts, StsError};
+use crate::{Arn, ErrorCode, SessionKind, Sts, StsError};
 
 /// Default lifetime when DurationSeconds is omitted (model documentation).
 const DEFAULT_DURATION: i64 = 3600;
 
 pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRequest) -> Result<AssumeRoleWithSamlResponse, StsError> {
-    let partition = sts.config.partition.clone();
     let (role_account, role_name) = common::parse_role_arn(&req.role_arn)?;
     let principal = Arn::parse(&req.principal_arn)?;
     // The parameter is decoded before the provider is looked up (the documented example's fake
@@ -69,48 +68,34 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
         Some(limit) => requested.min((limit - now).whole_seconds()).max(1),
         None => requested,
     };
-    let tag_cost = common::session_tags(&verified.tags, &verified.transitive_tag_keys, &[])
-        .map_err(|e| StsError::new(ErrorCode::InvalidIdentityToken, e.message))?;
-    let (policy_cost, session_policies) = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
-    let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check(!verified.tags.is_empty())?;
-    let has_session_inputs = req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|v| !v.is_empty()) || !verified.tags.is_empty();
-
-    let principal = Principal::AssumedRole {
-        account: role_account,
-        role_name: role.name.clone(),
-        role_id: role.role_id.clone(),
-        session_name: verified.session_name.clone(),
-    };
-    let assumed_role_user = AssumedRoleUser { assumed_role_id: principal.user_id(), arn: principal.arn(&partition) };
-    let minted = common::mint(
+    let session = common::federated_session(
         sts,
         now,
-        Mint {
-            base_token_len: 760 + assumed_role_user.arn.len().div_ceil(3) * 4,
-            principal,
+        common::Federated {
+            role: &role,
+            account: role_account,
+            session_name: verified.session_name.clone(),
             kind: SessionKind::AssumeRoleWithSaml,
             duration_seconds: duration,
-            packed,
-            minimum_session_token_size: req.minimum_session_token_size,
+            tags: &verified.tags,
+            transitive_tag_keys: &verified.transitive_tag_keys,
             source_identity: verified.source_identity.clone(),
-            tags: common::merge_tags(&role.tags, &verified.tags),
-            transitive_tag_keys: verified.transitive_tag_keys.clone(),
-            mfa_authenticated: false,
-            session_policies,
-            federating_principal: None,
+            policy: req.policy.as_deref(),
+            policy_arns: req.policy_arns.as_deref(),
+            minimum_session_token_size: req.minimum_session_token_size,
         },
-    );
+    )?;
     Ok(AssumeRoleWithSamlResponse {
-        credentials: Some(minted.credentials),
-        assumed_role_user: Some(assumed_role_user),
-        packed_policy_size: has_session_inputs.then(|| packed.percent()),
+        credentials: Some(session.minted.credentials),
+        assumed_role_user: Some(session.assumed_role_user),
+        packed_policy_size: session.packed_policy_size,
         subject: Some(verified.subject),
         subject_type: Some(verified.subject_type),
         issuer: Some(verified.issuer),
         audience: Some(verified.recipient),
         name_qualifier: Some(name_qualifier),
         source_identity: verified.source_identity,
-        session_token_utilization: Some(minted.session_token_utilization),
-        session_token_size: Some(minted.session_token_size),
+        session_token_utilization: Some(session.minted.session_token_utilization),
+        session_token_size: Some(session.minted.session_token_size),
     })
 }

@@ -7,11 +7,11 @@
 
 use time::OffsetDateTime;
 
-use super::common::{self, Mint};
+use super::common;
 use crate::oidc::{self, Provider};
 use crate::request::AssumeRoleWithWebIdentityRequest;
-use crate::response::{AssumeRoleWithWebIdentityResponse, AssumedRoleUser};
-use crate::{ErrorCode, Principal, SessionKind, Sts, StsError};
+use crate::response::AssumeRoleWithWebIdentityResponse;
+use crate::{ErrorCode, SessionKind, Sts, StsError};
 
 /// Default lifetime when DurationSeconds is omitted (model documentation).
 const DEFAULT_DURATION: i64 = 3600;
@@ -79,47 +79,33 @@ pub(crate) fn call(
     if duration > i64::from(role.max_session_duration) {
         return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
     }
-    let tag_cost = common::session_tags(&verified.tags, &verified.transitive_tag_keys, &[])
-        .map_err(|e| StsError::new(ErrorCode::InvalidIdentityToken, e.message))?;
-    let (policy_cost, session_policies) = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
-    let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check(!verified.tags.is_empty())?;
-    let has_session_inputs = req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|v| !v.is_empty()) || !verified.tags.is_empty();
-
-    let principal = Principal::AssumedRole {
-        account: role_account,
-        role_name: role.name.clone(),
-        role_id: role.role_id.clone(),
-        session_name: req.role_session_name.clone(),
-    };
-    let assumed_role_user = AssumedRoleUser { assumed_role_id: principal.user_id(), arn: principal.arn(&partition) };
-    let minted = common::mint(
+    let session = common::federated_session(
         sts,
         now,
-        Mint {
-            base_token_len: 760 + assumed_role_user.arn.len().div_ceil(3) * 4,
-            principal,
+        common::Federated {
+            role: &role,
+            account: role_account,
+            session_name: req.role_session_name.clone(),
             kind: SessionKind::AssumeRoleWithWebIdentity,
             duration_seconds: duration,
-            packed,
-            minimum_session_token_size: req.minimum_session_token_size,
+            tags: &verified.tags,
+            transitive_tag_keys: &verified.transitive_tag_keys,
             source_identity: verified.source_identity.clone(),
-            tags: common::merge_tags(&role.tags, &verified.tags),
-            transitive_tag_keys: verified.transitive_tag_keys.clone(),
-            mfa_authenticated: false,
-            session_policies,
-            federating_principal: None,
+            policy: req.policy.as_deref(),
+            policy_arns: req.policy_arns.as_deref(),
+            minimum_session_token_size: req.minimum_session_token_size,
         },
-    );
+    )?;
     Ok(AssumeRoleWithWebIdentityResponse {
-        credentials: Some(minted.credentials),
+        credentials: Some(session.minted.credentials),
         subject_from_web_identity_token: Some(verified.subject),
-        assumed_role_user: Some(assumed_role_user),
-        packed_policy_size: has_session_inputs.then(|| packed.percent()),
+        assumed_role_user: Some(session.assumed_role_user),
+        packed_policy_size: session.packed_policy_size,
         // Real responses carry the provider ARN (observed), not the bare `iss` the model documents.
         provider: Some(provider_arn),
         audience: Some(verified.audience),
         source_identity: verified.source_identity,
-        session_token_utilization: Some(minted.session_token_utilization),
-        session_token_size: Some(minted.session_token_size),
+        session_token_utilization: Some(session.minted.session_token_utilization),
+        session_token_size: Some(session.minted.session_token_size),
     })
 }

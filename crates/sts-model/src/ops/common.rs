@@ -252,3 +252,64 @@ pub(crate) fn merge_tags(base: &[Tag], session: &[Tag]) -> Vec<Tag> {
     merged.extend(session.iter().cloned());
     merged
 }
+
+/// What a federated call (web identity or SAML) has established, to open a role session with.
+pub(crate) struct Federated<'a> {
+    pub role: &'a crate::world::Role,
+    pub account: String,
+    pub session_name: String,
+    pub kind: SessionKind,
+    pub duration_seconds: i64,
+    /// Tags, transitive keys and source identity from the token or assertion.
+    pub tags: &'a [Tag],
+    pub transitive_tag_keys: &'a [String],
+    pub source_identity: Option<String>,
+    pub policy: Option<&'a str>,
+    pub policy_arns: Option<&'a [PolicyDescriptor]>,
+    pub minimum_session_token_size: Option<i32>,
+}
+
+/// The session a federated call opens: its credentials, assumed-role user and packed size.
+pub(crate) struct FederatedSession {
+    pub minted: Minted,
+    pub assumed_role_user: crate::response::AssumedRoleUser,
+    /// `PackedPolicySize`, present when session policies or tags were passed.
+    pub packed_policy_size: Option<i32>,
+}
+
+/// Checks the identity provider's tags (a bad tag is the token's fault: InvalidIdentityToken) and
+/// the session policies, then mints the role session both federation operations return.
+pub(crate) fn federated_session(sts: &mut Sts, now: OffsetDateTime, f: Federated<'_>) -> Result<FederatedSession, StsError> {
+    let tag_cost =
+        session_tags(f.tags, f.transitive_tag_keys, &[]).map_err(|e| StsError::new(ErrorCode::InvalidIdentityToken, e.message))?;
+    let (policy_cost, session_policies) = session_policies(sts, f.policy, f.policy_arns)?;
+    let packed = Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check(!f.tags.is_empty())?;
+    let has_session_inputs = f.policy.is_some() || f.policy_arns.is_some_and(|v| !v.is_empty()) || !f.tags.is_empty();
+    let principal = Principal::AssumedRole {
+        account: f.account,
+        role_name: f.role.name.clone(),
+        role_id: f.role.role_id.clone(),
+        session_name: f.session_name,
+    };
+    let assumed_role_user =
+        crate::response::AssumedRoleUser { assumed_role_id: principal.user_id(), arn: principal.arn(&sts.config.partition) };
+    let minted = mint(
+        sts,
+        now,
+        Mint {
+            base_token_len: 760 + assumed_role_user.arn.len().div_ceil(3) * 4,
+            principal,
+            kind: f.kind,
+            duration_seconds: f.duration_seconds,
+            packed,
+            minimum_session_token_size: f.minimum_session_token_size,
+            source_identity: f.source_identity,
+            tags: merge_tags(&f.role.tags, f.tags),
+            transitive_tag_keys: f.transitive_tag_keys.to_vec(),
+            mfa_authenticated: false,
+            session_policies,
+            federating_principal: None,
+        },
+    );
+    Ok(FederatedSession { minted, assumed_role_user, packed_policy_size: has_session_inputs.then(|| packed.percent()) })
+}
