@@ -71,11 +71,22 @@ pub fn decode(params: &[(String, String)]) -> Result<Request, StsError> {
         if key == "Action" || key == "Version" {
             continue;
         }
-        let segments: Vec<&str> = key.split('.').collect();
-        if !tree::is_known(members, &segments) {
+        // Known keys have at most four segments (`Tags.member.1.Key`); longer ones are unknown.
+        let mut buffer = [""; 6];
+        let mut count = 0;
+        for segment in key.split('.') {
+            if count == buffer.len() {
+                count += 1;
+                break;
+            }
+            buffer[count] = segment;
+            count += 1;
+        }
+        let Some(segments) = buffer.get(..count) else { continue };
+        if !tree::is_known(members, segments) {
             continue;
         }
-        tree::place(&mut fields, members, &segments, value).map_err(|e| match e {
+        tree::place(&mut fields, members, segments, value).map_err(|e| match e {
             tree::PlaceError::Duplicate => invalid_query_parameter(format!("The parameter {key} appears more than once in the request.")),
             tree::PlaceError::BadIndex => invalid_query_parameter(format!("The parameter {key} is not a valid list member.")),
         })?;

@@ -2,20 +2,22 @@
 //! constraints with AWS's `ValidationError` grammar.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use sts_model::{ErrorCode, StsError};
 
 use crate::constraints::{Member, Shape};
 
-/// A parameter value placed by its member's shape. Lists keep their wire index (gaps allowed).
+/// A parameter value placed by its member's shape, borrowed from the decoded parameters. Lists keep
+/// their wire index (gaps allowed).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Value {
-    Scalar(String),
-    List(BTreeMap<u32, Value>),
-    Struct(Fields),
+pub(crate) enum Value<'a> {
+    Scalar(&'a str),
+    List(BTreeMap<u32, Value<'a>>),
+    Struct(Fields<'a>),
 }
 
-pub(crate) type Fields = BTreeMap<&'static str, Value>;
+pub(crate) type Fields<'a> = BTreeMap<&'static str, Value<'a>>;
 
 /// Why a parameter could not be placed.
 pub(crate) enum PlaceError {
@@ -42,7 +44,7 @@ fn shape_accepts(shape: &'static Shape, rest: &[&str]) -> bool {
 }
 
 /// Places a known parameter into `fields`.
-pub(crate) fn place(fields: &mut Fields, members: &'static [Member], segments: &[&str], raw: &str) -> Result<(), PlaceError> {
+pub(crate) fn place<'a>(fields: &mut Fields<'a>, members: &'static [Member], segments: &[&str], raw: &'a str) -> Result<(), PlaceError> {
     let (first, rest) = segments.split_first().ok_or(PlaceError::BadIndex)?;
     let member = members.iter().find(|m| m.name == *first).ok_or(PlaceError::BadIndex)?;
     let existing = fields.remove(member.name);
@@ -59,11 +61,11 @@ fn parse_index(text: &str) -> Result<u32, PlaceError> {
     text.parse().map_err(|_| PlaceError::BadIndex)
 }
 
-fn place_value(existing: Option<Value>, shape: &'static Shape, rest: &[&str], raw: &str) -> Result<Value, PlaceError> {
+fn place_value<'a>(existing: Option<Value<'a>>, shape: &'static Shape, rest: &[&str], raw: &'a str) -> Result<Value<'a>, PlaceError> {
     match shape {
         Shape::String { .. } | Shape::Integer { .. } => match existing {
             Some(_) => Err(PlaceError::Duplicate),
-            None => Ok(Value::Scalar(raw.to_owned())),
+            None => Ok(Value::Scalar(raw)),
         },
         Shape::List { member, .. } => {
             let mut items = match existing {
@@ -94,20 +96,41 @@ fn place_value(existing: Option<Value>, shape: &'static Shape, rest: &[&str], ra
 }
 
 /// `RoleSessionName` -> `roleSessionName`, as AWS names members in validation messages.
-fn lower_camel(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
-        None => String::new(),
+struct LowerCamel(&'static str);
+
+impl fmt::Display for LowerCamel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut chars = self.0.chars();
+        if let Some(first) = chars.next() {
+            write!(f, "{}{}", first.to_ascii_lowercase(), chars.as_str())?;
+        }
+        Ok(())
     }
 }
 
-fn render(value: &Value) -> String {
+/// The path of a member in validation messages (`tags.1.member.key`), written only when a message
+/// needs it: a valid request builds no path at all.
+#[derive(Clone, Copy)]
+struct MemberPath<'p> {
+    prefix: &'p str,
+    name: &'static str,
+}
+
+impl fmt::Display for MemberPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.prefix.is_empty() {
+            write!(f, "{}.", self.prefix)?;
+        }
+        write!(f, "{}", LowerCamel(self.name))
+    }
+}
+
+fn render(value: &Value<'_>) -> String {
     match value {
-        Value::Scalar(s) => s.clone(),
+        Value::Scalar(s) => (*s).to_owned(),
         Value::List(items) => format!("[{}]", items.values().map(render).collect::<Vec<_>>().join(", ")),
         Value::Struct(map) => {
-            let inner: Vec<String> = map.iter().map(|(k, v)| format!("{}={}", lower_camel(k), render(v))).collect();
+            let inner: Vec<String> = map.iter().map(|(k, v)| format!("{}={}", LowerCamel(k), render(v))).collect();
             format!("{{{}}}", inner.join(", "))
         }
     }
@@ -117,9 +140,9 @@ fn render(value: &Value) -> String {
 ///
 /// Returns `Err` for a value that is not even of the member's type (a non-integer DurationSeconds),
 /// which AWS does not report as a constraint violation.
-pub(crate) fn validate(fields: &Fields, members: &'static [Member], prefix: &str, out: &mut Vec<String>) -> Result<(), StsError> {
+pub(crate) fn validate(fields: &Fields<'_>, members: &'static [Member], prefix: &str, out: &mut Vec<String>) -> Result<(), StsError> {
     for member in members {
-        let path = if prefix.is_empty() { lower_camel(member.name) } else { format!("{prefix}.{}", lower_camel(member.name)) };
+        let path = MemberPath { prefix, name: member.name };
         match fields.get(member.name) {
             None if member.required => out.push(format!("Value null at '{path}' failed to satisfy constraint: Member must not be null")),
             None => {}
@@ -129,7 +152,7 @@ pub(crate) fn validate(fields: &Fields, members: &'static [Member], prefix: &str
     Ok(())
 }
 
-fn violation(value: &Value, member: &Member, path: &str, constraint: String, out: &mut Vec<String>) {
+fn violation(value: &Value<'_>, member: &Member, path: &dyn fmt::Display, constraint: String, out: &mut Vec<String>) {
     if member.sensitive {
         out.push(format!("Value at '{path}' failed to satisfy constraint: {constraint}"));
     } else {
@@ -137,7 +160,13 @@ fn violation(value: &Value, member: &Member, path: &str, constraint: String, out
     }
 }
 
-fn validate_value(value: &Value, member: &Member, shape: &'static Shape, path: &str, out: &mut Vec<String>) -> Result<(), StsError> {
+fn validate_value(
+    value: &Value<'_>,
+    member: &Member,
+    shape: &'static Shape,
+    path: &dyn fmt::Display,
+    out: &mut Vec<String>,
+) -> Result<(), StsError> {
     match (shape, value) {
         (Shape::String { min, max, pattern }, Value::Scalar(s)) => {
             let len = s.chars().count();
@@ -181,7 +210,7 @@ fn validate_value(value: &Value, member: &Member, shape: &'static Shape, path: &
                 }
             }
         }
-        (Shape::Structure(fields), Value::Struct(map)) => validate(map, fields, path, out)?,
+        (Shape::Structure(fields), Value::Struct(map)) => validate(map, fields, &path.to_string(), out)?,
         // Placement only builds values of the member's shape.
         _ => unreachable!("value placed with a shape other than its member's"),
     }

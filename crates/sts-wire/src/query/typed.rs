@@ -6,12 +6,12 @@ use sts_model::{Operation, Request, Tag};
 use super::tree::{Fields, Value};
 
 /// Reads validated fields. Values are already checked, so absent or odd values become defaults.
-struct Reader<'a>(&'a Fields);
+struct Reader<'a, 'v>(&'a Fields<'v>);
 
-impl<'a> Reader<'a> {
+impl<'a, 'v> Reader<'a, 'v> {
     fn string(&self, name: &str) -> Option<String> {
         match self.0.get(name) {
-            Some(Value::Scalar(s)) => Some(s.clone()),
+            Some(Value::Scalar(s)) => Some((*s).to_owned()),
             _ => None,
         }
     }
@@ -24,15 +24,15 @@ impl<'a> Reader<'a> {
         self.string(name).and_then(|s| s.parse().ok())
     }
 
-    fn items(&self, name: &str) -> Option<Vec<&'a Value>> {
+    fn items(&self, name: &str) -> Option<Vec<&'a Value<'v>>> {
         match self.0.get(name) {
             Some(Value::List(items)) => Some(items.values().collect()),
             _ => None,
         }
     }
 
-    fn nested(value: &'a Value) -> Reader<'a> {
-        static EMPTY: Fields = Fields::new();
+    fn nested(value: &'a Value<'v>) -> Reader<'a, 'v> {
+        static EMPTY: Fields<'static> = Fields::new();
         match value {
             Value::Struct(map) => Reader(map),
             _ => Reader(&EMPTY),
@@ -40,7 +40,8 @@ impl<'a> Reader<'a> {
     }
 
     fn strings(&self, name: &str) -> Option<Vec<String>> {
-        self.items(name).map(|v| v.into_iter().filter_map(|i| if let Value::Scalar(s) = i { Some(s.clone()) } else { None }).collect())
+        self.items(name)
+            .map(|v| v.into_iter().filter_map(|i| if let Value::Scalar(s) = i { Some((*s).to_owned()) } else { None }).collect())
     }
 
     fn tags(&self, name: &str) -> Option<Vec<Tag>> {
@@ -66,7 +67,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Builds a typed request from validated fields.
-pub(crate) fn from_fields(operation: Operation, fields: &Fields) -> Request {
+pub(crate) fn from_fields(operation: Operation, fields: &Fields<'_>) -> Request {
     let r = Reader(fields);
     match operation {
         Operation::AssumeRole => Request::AssumeRole(AssumeRoleRequest {
