@@ -1,11 +1,15 @@
 //! One criterion group per layer of a call: decode (form to typed request), model (each operation,
 //! with and without session policies and tags), encode (XML), sigv4 (verify), and the whole
-//! in-process pipeline (decode + model + encode). Throughput is in elements, so results read as
+//! in-process pipeline (decode + model + encode), and the mock's handling of a signed HTTP request
+//! (`Service::handle`: SigV4 and journal too, no HTTP library). Throughput is in elements, so results read as
 //! operations per second.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use sts_harness::mock::in_process::answer;
+use sts_harness::mock::{
+    Clock, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCOUNT, DEFAULT_JOURNAL_CAPACITY, DEFAULT_SECRET_ACCESS_KEY, HttpRequest, Service, default_world,
+};
 use sts_harness::model::request::*;
 use sts_harness::model::time::OffsetDateTime;
 use sts_harness::model::world::{Role, User, World};
@@ -146,5 +150,33 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, decode, model, encode, sigv4_verify, pipeline);
+/// The mock's whole handling of a signed HTTP request, without the HTTP library: parameters, SigV4,
+/// decoding, the model, XML and the journal (`Service::handle`, what `serve` runs per request).
+fn service(c: &mut Criterion) {
+    let mut g = c.benchmark_group("service");
+    g.throughput(Throughput::Elements(1));
+    let at = now();
+    let service = Service::new(Sts::new(default_world(), 1), Clock::frozen(at), DEFAULT_JOURNAL_CAPACITY);
+    let role_arn = format!("arn:aws:iam::{DEFAULT_ACCOUNT}:role/test-role");
+    for (name, request) in [
+        ("GetCallerIdentity_signed", Request::GetCallerIdentity),
+        ("AssumeRole_signed", Request::AssumeRole(AssumeRoleRequest { role_arn, role_session_name: "bench".into(), ..Default::default() })),
+    ] {
+        let body = query::encode_request(&request);
+        let mut headers = vec![
+            ("host".to_string(), "127.0.0.1:4566".to_string()),
+            ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string()),
+        ];
+        let creds =
+            sigv4::Credentials { access_key_id: DEFAULT_ACCESS_KEY_ID, secret_access_key: DEFAULT_SECRET_ACCESS_KEY, session_token: None };
+        let signed = sigv4::Request { method: "POST", path: "/", query: &[], headers: &headers, body: body.as_bytes() };
+        let added = sigv4::sign(&signed, &creds, "us-east-1", at);
+        headers.extend(added);
+        let http = HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body: body.into_bytes() };
+        g.bench_function(name, |b| b.iter(|| service.handle(black_box(&http))));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, decode, model, encode, sigv4_verify, pipeline, service);
 criterion_main!(benches);

@@ -3,6 +3,7 @@
 //! Order: admin routes; body limit; parameters (URL query, then form body); injected faults; SigV4
 //! (header or presigned) on the mock clock; then the in-process pipeline (decode, model, encode).
 
+use std::borrow::Cow;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -69,20 +70,23 @@ pub struct Service {
     pub(crate) log: Option<CallLog>,
 }
 
-fn shorten(key: &str, value: &str) -> String {
-    // Tokens and assertions are long and secret-like; the journal keeps a recognizable prefix.
+/// Shortens the values of long, secret-like members in place: the journal keeps a recognizable
+/// prefix of tokens and assertions.
+fn shorten(key: &str, value: &mut String) {
     if matches!(key, "SAMLAssertion" | "WebIdentityToken" | "TradeInToken") && value.len() > 24 {
         let prefix: String = value.chars().take(16).collect();
-        format!("{prefix}...({} chars)", value.chars().count())
-    } else {
-        value.to_owned()
+        *value = format!("{prefix}...({} chars)", value.chars().count());
     }
 }
 
-fn percent_decode_path(path: &str) -> String {
+/// The decoded path: borrowed when there is nothing to decode (every SDK sends `/`).
+fn percent_decode_path(path: &str) -> Cow<'_, str> {
+    if !path.contains(['%', '+']) {
+        return Cow::Borrowed(path);
+    }
     match query::parse_form(format!("p={}", path.replace('+', "%2B")).as_bytes()) {
-        Ok(mut pairs) if pairs.len() == 1 => pairs.remove(0).1,
-        _ => path.to_owned(),
+        Ok(mut pairs) if pairs.len() == 1 => Cow::Owned(pairs.remove(0).1),
+        _ => Cow::Borrowed(path),
     }
 }
 
@@ -132,10 +136,14 @@ impl Service {
         }
         let started = std::time::Instant::now();
         let now = self.clock.now();
-        // The model lock is taken briefly, three times (request id, secret, the call itself):
-        // signature checks, decoding, encoding and the journal run outside it, so concurrent
-        // connections do not queue behind each other's HMACs and XML.
-        let request_id = self.sts().request_id();
+        // The model lock is taken briefly, three times (request id and endpoint region, the
+        // signing key's secret, the call itself): signature checks, decoding, encoding and the
+        // journal run outside it, so concurrent connections do not queue behind each other's HMACs
+        // and XML.
+        let (request_id, region) = {
+            let mut sts = self.sts();
+            (sts.request_id(), sts.config().region.clone())
+        };
         let mut call = Call {
             at: xml::format_timestamp(now),
             operation: None,
@@ -145,12 +153,17 @@ impl Service {
             status: 0,
             error_code: None,
             error_message: None,
-            request_id: request_id.clone(),
+            request_id,
             fault: None,
         };
-        let reply = self.answer(req, now, &request_id, &mut call);
+        let reply = self.answer(req, now, region.as_deref().unwrap_or("us-east-1"), &mut call);
         if let Reply::Answer { status, .. } = &reply {
             call.status = *status;
+        }
+        // The parameters moved into the journal entry for decoding; secret-like values are
+        // shortened only now.
+        for (key, value) in &mut call.parameters {
+            shorten(key, value);
         }
         if let Some(log) = &self.log {
             log(&call, started.elapsed());
@@ -159,11 +172,13 @@ impl Service {
         reply
     }
 
-    fn answer(&self, req: &HttpRequest, now: sts_model::time::OffsetDateTime, request_id: &str, call: &mut Call) -> Reply {
+    /// Answers `req`, filling in `call` (whose `parameters` hold the request's parameters, as
+    /// received, once they are read).
+    fn answer(&self, req: &HttpRequest, now: sts_model::time::OffsetDateTime, region: &str, call: &mut Call) -> Reply {
         let fail = |call: &mut Call, error: StsError, delay: Duration| {
             call.error_code = Some(error.code.to_string());
             call.error_message = Some(error.message.clone());
-            self.error_reply(&error, request_id.to_owned(), delay)
+            self.error_reply(&error, call.request_id.clone(), delay)
         };
         if req.body.len() > MAX_BODY_BYTES {
             // fidelity: inferred (AWS's front end refuses large bodies before STS sees them).
@@ -172,14 +187,13 @@ impl Service {
             return fail(call, error, Duration::ZERO);
         }
         let content_type = req.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.as_str());
-        let params = match query::http_params(req.query.as_deref(), content_type, &req.body) {
+        call.parameters = match query::http_params(req.query.as_deref(), content_type, &req.body) {
             Ok(p) => p,
             Err(e) => return fail(call, e, Duration::ZERO),
         };
-        call.parameters = params.iter().map(|(k, v)| (k.clone(), shorten(k, v))).collect();
-        let action = params.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.clone());
-        call.operation = action.clone();
-        let operation = action.as_deref().and_then(Operation::from_name);
+        let action = call.parameters.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.as_str());
+        let operation = action.and_then(Operation::from_name);
+        call.operation = action.map(str::to_owned);
 
         call.access_key_id = header_key_id(req);
         let decision = self.faults.decide(operation);
@@ -202,36 +216,30 @@ impl Service {
         };
         let path = percent_decode_path(&req.path);
         let signed = sigv4::Request { method: &req.method, path: &path, query: &query_pairs, headers: &req.headers, body: &req.body };
-        let region = self.sts().config().region.clone().unwrap_or_else(|| "us-east-1".into());
-        let caller = match sigv4::verify(&signed, now, &region, |key| self.sts().secret_for(key).map(str::to_owned)) {
+        let caller = match sigv4::verify(&signed, now, region, |key| self.sts().secret_for(key).map(str::to_owned)) {
             Ok(None) => Caller::Anonymous,
             Ok(Some(v)) => {
-                call.access_key_id = Some(v.access_key_id.clone());
+                if call.access_key_id.as_deref() != Some(v.access_key_id.as_str()) {
+                    call.access_key_id = Some(v.access_key_id.clone());
+                }
                 Caller::Credentials { access_key_id: v.access_key_id, session_token: v.session_token }
             }
             Err(e) => return fail(call, e, decision.delay),
         };
-        let decoded = query::decode(&params);
+        let decoded = query::decode(&call.parameters);
         let outcome = {
             let mut sts = self.sts();
             if let Caller::Credentials { access_key_id, .. } = &caller {
-                let partition = &sts.config().partition;
-                call.caller_arn = sts.principal_of(access_key_id).map(|p| p.arn(partition));
+                call.caller_arn = sts.arn_of(access_key_id);
             }
             decoded.and_then(|request| sts.call(now, &caller, request))
         };
-        let out = crate::in_process::encode(outcome, request_id.to_owned(), None);
+        let out = crate::in_process::encode(outcome, call.request_id.clone(), None);
         if let Err(e) = &out.outcome {
             call.error_code = Some(e.code.to_string());
             call.error_message = Some(e.message.clone());
         }
-        Reply::Answer {
-            status: out.status,
-            content_type: "text/xml",
-            body: out.body,
-            request_id: request_id.to_owned(),
-            delay: decision.delay,
-        }
+        Reply::Answer { status: out.status, content_type: "text/xml", body: out.body, request_id: out.request_id, delay: decision.delay }
     }
 }
 

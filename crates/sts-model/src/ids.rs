@@ -18,8 +18,7 @@ pub const LONG_TERM_KEY_PREFIX: &str = "AKIA";
 /// Prefix of temporary access keys minted by STS.
 pub const TEMPORARY_KEY_PREFIX: &str = "ASIA";
 
-fn base32_encode(bytes: &[u8; 10]) -> String {
-    let mut out = String::with_capacity(16);
+fn push_base32(out: &mut String, bytes: &[u8; 10]) {
     let mut acc: u128 = 0;
     for b in bytes {
         acc = (acc << 8) | u128::from(*b);
@@ -27,7 +26,6 @@ fn base32_encode(bytes: &[u8; 10]) -> String {
     for i in (0..16).rev() {
         out.push(BASE32[((acc >> (i * 5)) & 31) as usize] as char);
     }
-    out
 }
 
 fn base32_decode(text: &str) -> Option<[u8; 10]> {
@@ -54,7 +52,11 @@ pub fn encode_account_id(prefix: &str, account: u64, entropy: [u8; 5]) -> String
     let mut bytes = [0u8; 10];
     bytes[..6].copy_from_slice(&z.to_be_bytes()[2..8]);
     bytes[6..].copy_from_slice(&entropy[1..5]);
-    format!("{prefix}{}", base32_encode(&bytes))
+    // One allocation: key ids are minted on every session.
+    let mut out = String::with_capacity(prefix.len() + 16);
+    out.push_str(prefix);
+    push_base32(&mut out, &bytes);
+    out
 }
 
 /// The account id (12 digits) embedded in a modern access key id or unique id, if it has one.

@@ -58,14 +58,16 @@ impl Principal {
     }
 
     /// The ARN GetCallerIdentity reports.
+    // ARNs and user ids are built with `concat` (one allocation of the right size): they are
+    // written on every call, and `format!` grew its buffer several times.
     pub fn arn(&self, partition: &str) -> String {
         match self {
-            Principal::Root { account } => format!("arn:{partition}:iam::{account}:root"),
-            Principal::User { account, name, path, .. } => format!("arn:{partition}:iam::{account}:user{path}{name}"),
+            Principal::Root { account } => ["arn:", partition, ":iam::", account, ":root"].concat(),
+            Principal::User { account, name, path, .. } => user_arn(partition, account, path, name),
             Principal::AssumedRole { account, role_name, session_name, .. } => {
-                format!("arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}")
+                ["arn:", partition, ":sts::", account, ":assumed-role/", role_name, "/", session_name].concat()
             }
-            Principal::FederatedUser { account, name } => format!("arn:{partition}:sts::{account}:federated-user/{name}"),
+            Principal::FederatedUser { account, name } => ["arn:", partition, ":sts::", account, ":federated-user/", name].concat(),
         }
     }
 
@@ -74,8 +76,8 @@ impl Principal {
         match self {
             Principal::Root { account } => account.clone(),
             Principal::User { user_id, .. } => user_id.clone(),
-            Principal::AssumedRole { role_id, session_name, .. } => format!("{role_id}:{session_name}"),
-            Principal::FederatedUser { account, name } => format!("{account}:{name}"),
+            Principal::AssumedRole { role_id, session_name, .. } => [role_id.as_str(), ":", session_name].concat(),
+            Principal::FederatedUser { account, name } => [account.as_str(), ":", name].concat(),
         }
     }
 
@@ -87,4 +89,9 @@ impl Principal {
             other => other.arn(partition),
         }
     }
+}
+
+/// `arn:aws:iam::123456789012:user/path/name`.
+pub(crate) fn user_arn(partition: &str, account: &str, path: &str, name: &str) -> String {
+    ["arn:", partition, ":iam::", account, ":user", path, name].concat()
 }

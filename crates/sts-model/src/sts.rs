@@ -212,6 +212,20 @@ impl Sts {
         self.sessions.get(access_key_id).map(|s| s.principal.clone())
     }
 
+    /// The ARN of the principal a key acts as, as [`Sts::principal_of`] would give it, without
+    /// building the principal (the mock journals it on every call).
+    pub fn arn_of(&self, access_key_id: &str) -> Option<String> {
+        let partition = &self.config.partition;
+        match self.world.long_term_key(access_key_id) {
+            Some((KeyOwner::User { account, name }, _)) => {
+                let user = self.world.user(account, name)?;
+                Some(crate::principal::user_arn(partition, account, &user.path, &user.name))
+            }
+            Some(_) => self.principal_of(access_key_id).map(|p| p.arn(partition)),
+            None => self.sessions.get(access_key_id).map(|s| s.principal.arn(partition)),
+        }
+    }
+
     /// The secret of any known key, long-term or temporary (for signature verification).
     pub fn secret_for(&self, access_key_id: &str) -> Option<&str> {
         if let Some((_, secret)) = self.world.long_term_key(access_key_id) {

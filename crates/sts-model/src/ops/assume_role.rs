@@ -28,13 +28,17 @@ pub(crate) fn call(
     common::check_region(sts, &role_account)?;
     // A role that does not exist is indistinguishable from one that does not trust the caller:
     // STS reveals nothing about other accounts' roles.
-    let Some(role) = sts.world.role(&role_account, &role_name).cloned() else {
+    let Some(role) = sts.world.role(&role_account, &role_name) else {
         return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     };
-    if matches!(caller.principal, Principal::FederatedUser { .. })
-        || !role.trust.trusts(&role_account, &caller.principal, &partition)
-        || role.trust.external_id.as_deref().is_some_and(|x| req.external_id.as_deref() != Some(x))
-    {
+    let trusted = !matches!(caller.principal, Principal::FederatedUser { .. })
+        && role.trust.trusts(&role_account, &caller.principal, &partition)
+        && role.trust.external_id.as_deref().is_none_or(|x| req.external_id.as_deref() == Some(x));
+    // What the session needs of the role, taken out of the world (not the whole role: this runs
+    // on every call).
+    let (require_mfa, max_session_duration) = (role.trust.require_mfa, role.max_session_duration);
+    let (role_id, role_tags) = (role.role_id.clone(), role.tags.clone());
+    if !trusted {
         return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     }
     let session_mfa = caller.session.as_ref().is_some_and(|s| s.mfa_authenticated);
@@ -43,7 +47,7 @@ pub(crate) fn call(
         return Err(mfa_failed());
     }
     let mfa_ok = session_mfa || code_valid;
-    if role.trust.require_mfa && !mfa_ok {
+    if require_mfa && !mfa_ok {
         return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     }
 
@@ -54,7 +58,7 @@ pub(crate) fn call(
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
         ));
     }
-    if duration > i64::from(role.max_session_duration) {
+    if duration > i64::from(max_session_duration) {
         return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
     }
 
@@ -81,12 +85,7 @@ pub(crate) fn call(
     let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check(!tags.is_empty() || !inherited.is_empty())?;
     let has_session_inputs = req.policy.is_some() || req.policy_arns.as_ref().is_some_and(|v| !v.is_empty()) || !tags.is_empty();
 
-    let principal = Principal::AssumedRole {
-        account: role_account,
-        role_name: role.name.clone(),
-        role_id: role.role_id.clone(),
-        session_name: req.role_session_name.clone(),
-    };
+    let principal = Principal::AssumedRole { account: role_account, role_name, role_id, session_name: req.role_session_name.clone() };
     let assumed_role_user = AssumedRoleUser { assumed_role_id: principal.user_id(), arn: principal.arn(&partition) };
     let mut session_tags = inherited.clone();
     session_tags.extend(tags);
@@ -103,7 +102,7 @@ pub(crate) fn call(
             packed,
             minimum_session_token_size: req.minimum_session_token_size,
             source_identity: source_identity.clone(),
-            tags: common::merge_tags(&role.tags, &session_tags),
+            tags: common::merge_tags(&role_tags, &session_tags),
             transitive_tag_keys: transitive_keys,
             mfa_authenticated: mfa_ok,
             session_policies,

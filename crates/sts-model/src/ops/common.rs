@@ -183,8 +183,7 @@ pub(crate) struct Minted {
 
 /// Mints credentials, remembers the session, and reports the token's size and utilization.
 pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Minted {
-    let account = m.principal.account().to_owned();
-    let access_key_id = sts.generator.temporary_key_id(&account);
+    let access_key_id = sts.generator.temporary_key_id(m.principal.account());
     let secret_access_key = sts.generator.secret_access_key();
     // Tokens grow with what they carry: the packed policies and tags, base64-inflated.
     let natural = m.base_token_len + m.packed.bytes.div_ceil(3) * 4 + sts.config.session_token_padding;

@@ -76,10 +76,15 @@ pub fn parse_timestamp(element: &'static str, text: &str) -> Result<OffsetDateTi
     OffsetDateTime::parse(text, &Rfc3339).map_err(|_| XmlError::BadValue { element, value: text.to_owned() })
 }
 
-fn envelope(root: &str, body: &[Node<'_>]) -> String {
-    let mut out = String::with_capacity(1024);
+/// The document `<{root}{root_suffix} xmlns=...>body</...>`, written into one buffer of the size it
+/// will have (responses carry 1 KB tokens: growing the buffer copied them several times).
+fn envelope(root: &str, root_suffix: &str, body: &[Node<'_>]) -> String {
+    let root_len = root.len() + root_suffix.len();
+    let size = 2 * root_len + NAMESPACE.len() + 16 + body.iter().map(|node| write::size(node, 1)).sum::<usize>();
+    let mut out = String::with_capacity(size);
     out.push('<');
     out.push_str(root);
+    out.push_str(root_suffix);
     out.push_str(" xmlns=\"");
     out.push_str(NAMESPACE);
     out.push_str("\">\n");
@@ -88,6 +93,7 @@ fn envelope(root: &str, body: &[Node<'_>]) -> String {
     }
     out.push_str("</");
     out.push_str(root);
+    out.push_str(root_suffix);
     out.push_str(">\n");
     out
 }
@@ -125,7 +131,7 @@ pub fn encode_response(response: &Response, request_id: &str) -> String {
         Node::Elem(result_name(operation), responses::result_nodes(response)),
         Node::Elem("ResponseMetadata", vec![text("RequestId", request_id)]),
     ];
-    envelope(&format!("{}Response", operation.name()), &body)
+    envelope(operation.name(), "Response", &body)
 }
 
 /// The error envelope of `error`.
@@ -137,7 +143,7 @@ pub fn encode_error(error: &StsError, request_id: &str) -> String {
         ),
         text("RequestId", request_id),
     ];
-    envelope("ErrorResponse", &body)
+    envelope("ErrorResponse", "", &body)
 }
 
 /// A decoded success answer.

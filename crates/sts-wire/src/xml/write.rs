@@ -17,6 +17,16 @@ pub(crate) fn text<'a>(name: &'static str, value: impl Into<Cow<'a, str>>) -> No
     Node::Text(name, value.into())
 }
 
+/// The length [`write`] gives `node` at `depth` when no value needs escaping (escaping only adds).
+pub(crate) fn size(node: &Node<'_>, depth: usize) -> usize {
+    2 * depth
+        + match node {
+            Node::Text(name, value) => 2 * name.len() + value.len() + 6,
+            Node::Elem(name, children) if children.is_empty() => name.len() + 4,
+            Node::Elem(name, children) => 2 * depth + 2 * name.len() + 7 + children.iter().map(|c| size(c, depth + 1)).sum::<usize>(),
+        }
+}
+
 pub(crate) fn write(out: &mut String, node: &Node<'_>, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
@@ -55,6 +65,28 @@ pub(crate) fn write(out: &mut String, node: &Node<'_>, depth: usize) {
             out.push_str("</");
             out.push_str(name);
             out.push_str(">\n");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_is_the_written_length() {
+        let tree = Node::Elem(
+            "AssumeRoleResult",
+            vec![
+                Node::Elem("Credentials", vec![text("AccessKeyId", "ASIAEXAMPLE"), text("SessionToken", "x".repeat(1000))]),
+                Node::Elem("Empty", vec![]),
+                text("PackedPolicySize", "6"),
+            ],
+        );
+        for depth in 0..3 {
+            let mut out = String::new();
+            write(&mut out, &tree, depth);
+            assert_eq!(size(&tree, depth), out.len(), "depth {depth}:\n{out}");
         }
     }
 }
