@@ -1,6 +1,7 @@
 //! Injected faults: throttling, 5xx answers, latency, dropped connections; per operation or for all,
 //! for the next N calls or until cleared.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -88,11 +89,44 @@ pub struct Decision {
 /// assert_eq!(faults.decide(Some(Operation::AssumeRole)).failure, None); // two calls only
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct Faults(Arc<Mutex<Vec<Rule>>>);
+pub struct Faults(Arc<Rules>);
+
+#[derive(Debug, Default)]
+struct Rules {
+    rules: Mutex<Vec<Rule>>,
+    /// Whether any rule is set, updated under the lock: calls without faults (nearly all of them)
+    /// read this flag instead of taking the lock every worker shares.
+    armed: AtomicBool,
+}
+
+/// The rules, locked; the `armed` flag is brought up to date when the guard drops.
+struct RulesGuard<'a> {
+    rules: std::sync::MutexGuard<'a, Vec<Rule>>,
+    armed: &'a AtomicBool,
+}
+
+impl std::ops::Deref for RulesGuard<'_> {
+    type Target = Vec<Rule>;
+    fn deref(&self) -> &Vec<Rule> {
+        &self.rules
+    }
+}
+
+impl std::ops::DerefMut for RulesGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Vec<Rule> {
+        &mut self.rules
+    }
+}
+
+impl Drop for RulesGuard<'_> {
+    fn drop(&mut self) {
+        self.armed.store(!self.rules.is_empty(), Ordering::Release);
+    }
+}
 
 impl Faults {
-    fn rules(&self) -> std::sync::MutexGuard<'_, Vec<Rule>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    fn rules(&self) -> RulesGuard<'_> {
+        RulesGuard { rules: self.0.rules.lock().unwrap_or_else(|e| e.into_inner()), armed: &self.0.armed }
     }
 
     /// Adds a fault for the next `count` calls of `operation` (`None`: every operation; `count` `None`: until cleared).
@@ -138,6 +172,9 @@ impl Faults {
 
     /// Consumes the faults that apply to one call of `operation`.
     pub fn decide(&self, operation: Option<Operation>) -> Decision {
+        if !self.0.armed.load(Ordering::Acquire) {
+            return Decision::default();
+        }
         let mut rules = self.rules();
         let mut decision = Decision::default();
         for rule in rules.iter_mut() {

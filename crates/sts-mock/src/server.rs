@@ -10,6 +10,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, DATE, HeaderName, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Response, StatusCode};
@@ -18,6 +19,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::service::{HttpRequest, MAX_BODY_BYTES, Reply, Service};
+
+/// AWS's request id header (names as constants: a name given as a string is parsed on every insert).
+static X_AMZN_REQUESTID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 
 /// Dropping a connection is signalled to hyper as a service error, which closes it unanswered.
 #[derive(Debug)]
@@ -35,12 +39,16 @@ async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result
     let (parts, body) = req.into_parts();
     // One byte over the limit is enough to tell the service the body is too large.
     let body = match Limited::new(body, MAX_BODY_BYTES + 1).collect().await {
-        Ok(collected) => collected.to_bytes().to_vec(),
+        Ok(collected) => Vec::from(collected.to_bytes()),
         Err(_) => vec![0; MAX_BODY_BYTES + 1],
     };
     let mut headers: Vec<(String, String)> = Vec::with_capacity(parts.headers.len() + 1);
     for (name, value) in &parts.headers {
-        headers.push((name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()));
+        let value = match std::str::from_utf8(value.as_bytes()) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        };
+        headers.push((name.as_str().to_owned(), value));
     }
     if !headers.iter().any(|(k, _)| k == "host")
         && let Some(authority) = parts.uri.authority()
@@ -68,23 +76,44 @@ async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result
             let mut response = Response::new(Full::new(Bytes::from(body)));
             *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let h = response.headers_mut();
-            h.insert("content-type", hyper::header::HeaderValue::from_static(content_type));
+            h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
             // `Date` on the mock clock, as AWS sends its own: SDKs derive their clock-skew correction from it.
-            if let Ok(v) = hyper::header::HeaderValue::from_str(&http_date(service.clock.now())) {
-                h.insert("date", v);
+            if let Some(date) = http_date(service.clock.now()) {
+                h.insert(DATE, date);
             }
-            if let Ok(v) = hyper::header::HeaderValue::from_str(&request_id)
-                && !request_id.is_empty()
+            // The id's own buffer becomes the header value (no copy).
+            if !request_id.is_empty()
+                && let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(request_id))
             {
-                h.insert("x-amzn-requestid", v);
+                h.insert(&X_AMZN_REQUESTID, v);
             }
             Ok(response)
         }
     }
 }
 
-/// An RFC 7231 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
-fn http_date(t: sts_model::time::OffsetDateTime) -> String {
+/// The `Date` header of an instant (RFC 7231: `Sun, 06 Nov 1994 08:49:37 GMT`), formatted once per
+/// second per thread: every answer carries one.
+fn http_date(t: sts_model::time::OffsetDateTime) -> Option<HeaderValue> {
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<Option<(i64, HeaderValue)>> = const { RefCell::new(None) };
+    }
+    let second = t.unix_timestamp();
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((at, value)) = last.as_ref()
+            && *at == second
+        {
+            return Some(value.clone());
+        }
+        let value = HeaderValue::from_str(&format_http_date(t)).ok()?;
+        *last = Some((second, value.clone()));
+        Some(value)
+    })
+}
+
+fn format_http_date(t: sts_model::time::OffsetDateTime) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let t = t.to_offset(sts_model::time::UtcOffset::UTC);

@@ -136,14 +136,17 @@ impl Service {
         }
         let started = std::time::Instant::now();
         let now = self.clock.now();
-        // The model lock is taken briefly, three times (request id and endpoint region, the
-        // signing key's secret, the call itself): signature checks, decoding, encoding and the
-        // journal run outside it, so concurrent connections do not queue behind each other's HMACs
-        // and XML.
-        let (request_id, region) = {
+        // The model lock is taken briefly, twice: once for the request id, the endpoint region and
+        // the secret of the key the Authorization header names, once for the call itself.
+        // Signature checks, decoding, encoding and the journal run outside it, so concurrent
+        // connections do not queue behind each other's HMACs and XML.
+        let named_key = header_key_id(req);
+        let (request_id, region, named_secret) = {
             let mut sts = self.sts();
-            (sts.request_id(), sts.config().region.clone())
+            let secret = named_key.as_deref().and_then(|key| sts.secret_for(key)).map(str::to_owned);
+            (sts.request_id(), sts.config().region.clone(), secret)
         };
+        let signing = Signing { region: region.as_deref().unwrap_or("us-east-1"), named_key, named_secret };
         let mut call = Call {
             at: xml::format_timestamp(now),
             operation: None,
@@ -156,7 +159,7 @@ impl Service {
             request_id,
             fault: None,
         };
-        let reply = self.answer(req, now, region.as_deref().unwrap_or("us-east-1"), &mut call);
+        let reply = self.answer(req, now, signing, &mut call);
         if let Reply::Answer { status, .. } = &reply {
             call.status = *status;
         }
@@ -168,13 +171,13 @@ impl Service {
         if let Some(log) = &self.log {
             log(&call, started.elapsed());
         }
-        self.journal.record(call);
+        self.journal.record(&call);
         reply
     }
 
     /// Answers `req`, filling in `call` (whose `parameters` hold the request's parameters, as
     /// received, once they are read).
-    fn answer(&self, req: &HttpRequest, now: sts_model::time::OffsetDateTime, region: &str, call: &mut Call) -> Reply {
+    fn answer(&self, req: &HttpRequest, now: sts_model::time::OffsetDateTime, signing: Signing<'_>, call: &mut Call) -> Reply {
         let fail = |call: &mut Call, error: StsError, delay: Duration| {
             call.error_code = Some(error.code.to_string());
             call.error_message = Some(error.message.clone());
@@ -195,7 +198,7 @@ impl Service {
         let operation = action.and_then(Operation::from_name);
         call.operation = action.map(str::to_owned);
 
-        call.access_key_id = header_key_id(req);
+        call.access_key_id = signing.named_key.clone();
         let decision = self.faults.decide(operation);
         if let Some(fault) = &decision.failure {
             call.fault = Some(fault.name());
@@ -216,7 +219,12 @@ impl Service {
         };
         let path = percent_decode_path(&req.path);
         let signed = sigv4::Request { method: &req.method, path: &path, query: &query_pairs, headers: &req.headers, body: &req.body };
-        let caller = match sigv4::verify(&signed, now, region, |key| self.sts().secret_for(key).map(str::to_owned)) {
+        let secret_for = |key: &str| match (&signing.named_key, signing.named_secret) {
+            (Some(named), secret) if named == key => secret,
+            // A presigned URL, or a header naming another key than its Credential: look it up.
+            _ => self.sts().secret_for(key).map(str::to_owned),
+        };
+        let caller = match sigv4::verify(&signed, now, signing.region, secret_for) {
             Ok(None) => Caller::Anonymous,
             Ok(Some(v)) => {
                 if call.access_key_id.as_deref() != Some(v.access_key_id.as_str()) {
@@ -241,6 +249,16 @@ impl Service {
         }
         Reply::Answer { status: out.status, content_type: "text/xml", body: out.body, request_id: out.request_id, delay: decision.delay }
     }
+}
+
+/// What signature verification needs from the model, read under the first lock.
+struct Signing<'a> {
+    /// The endpoint's region (`us-east-1` for the global endpoint).
+    region: &'a str,
+    /// The key id the Authorization header names, if any.
+    named_key: Option<String>,
+    /// Its secret, when the key is known.
+    named_secret: Option<String>,
 }
 
 /// The key id named in an Authorization header, for the journal of a failed verification.

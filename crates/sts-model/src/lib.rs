@@ -38,6 +38,7 @@ pub mod request;
 pub mod response;
 pub mod saml;
 mod session;
+mod session_store;
 mod sts;
 pub mod web_identity;
 pub mod world;

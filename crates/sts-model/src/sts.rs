@@ -9,6 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use time::OffsetDateTime;
 
 use crate::ids::Generator;
+use crate::session_store::SessionStore;
 use crate::world::{KeyOwner, World};
 use crate::{Credentials, ErrorCode, Operation, Principal, Request, Response, Session, SessionKind, StsError, ops};
 
@@ -112,10 +113,7 @@ pub struct Sts {
     pub(crate) world: World,
     pub(crate) config: StsConfig,
     pub(crate) generator: Generator,
-    // Boxed: the table moves entries on insert and eviction, and sessions are large.
-    pub(crate) sessions: HashMap<String, Box<Session>>,
-    /// Session keys in minting order, to forget the oldest first.
-    pub(crate) session_order: VecDeque<String>,
+    pub(crate) sessions: SessionStore,
     pub(crate) authorization_messages: HashMap<String, String>,
     /// Encoded messages in the order they were made, to bound memory.
     pub(crate) authorization_order: VecDeque<String>,
@@ -147,8 +145,7 @@ impl Sts {
             world,
             config,
             generator: Generator::new(seed),
-            sessions: HashMap::new(),
-            session_order: VecDeque::new(),
+            sessions: SessionStore::default(),
             authorization_messages: HashMap::new(),
             authorization_order: VecDeque::new(),
             trade_in_tokens: HashMap::new(),
@@ -172,14 +169,7 @@ impl Sts {
 
     /// Remembers a minted session, forgetting the oldest beyond `max_sessions`.
     pub(crate) fn remember(&mut self, session: Session) {
-        let key = session.credentials.access_key_id.clone();
-        self.session_order.push_back(key.clone());
-        self.sessions.insert(key, Box::new(session));
-        while self.session_order.len() > self.config.max_sessions.max(1) {
-            if let Some(old) = self.session_order.pop_front() {
-                self.sessions.remove(&old);
-            }
-        }
+        self.sessions.remember(session, self.config.max_sessions);
     }
 
     /// How many sessions the model remembers.
@@ -189,7 +179,7 @@ impl Sts {
 
     /// A session by its access key id.
     pub fn session(&self, access_key_id: &str) -> Option<&Session> {
-        self.sessions.get(access_key_id).map(|s| &**s)
+        self.sessions.get(access_key_id)
     }
 
     /// The principal a key acts as: its user or root for long-term keys, its session's principal for
@@ -369,7 +359,7 @@ impl Sts {
         if session.is_expired(now) {
             return Err(StsError::expired_token());
         }
-        Ok(Some(CallerContext { principal: session.principal.clone(), session: Some((**session).clone()) }))
+        Ok(Some(CallerContext { principal: session.principal.clone(), session: Some(session.clone()) }))
     }
 }
 
