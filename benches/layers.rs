@@ -1,19 +1,22 @@
 //! One criterion group per layer of a call: decode (form to typed request), model (each operation,
-//! with and without session policies and tags), encode (XML), sigv4 (verify), and the whole
+//! with and without session policies and tags), packed (the packed size alone), encode (XML), sigv4 (verify), and the whole
 //! in-process pipeline (decode + model + encode), and the mock's handling of a signed HTTP request
 //! (`Service::handle`: SigV4 and journal too, no HTTP library). Throughput is in elements, so results read as
 //! operations per second.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 use sts_harness::mock::in_process::answer;
 use sts_harness::mock::{
     Clock, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCOUNT, DEFAULT_JOURNAL_CAPACITY, DEFAULT_SECRET_ACCESS_KEY, HttpRequest, Service, default_world,
 };
+use sts_harness::model::packed::packed_policy_size;
 use sts_harness::model::request::*;
 use sts_harness::model::time::OffsetDateTime;
-use sts_harness::model::world::{Role, User, World};
+use sts_harness::model::world::{OidcProvider, Role, SamlProvider, User, World};
 use sts_harness::model::{Caller, Request, Sts, Tag};
+use sts_harness::model::{oidc, saml};
 use sts_harness::wire::{query, sigv4, xml};
 
 const POLICY: &str =
@@ -24,12 +27,43 @@ fn now() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
+const MANAGEMENT: &str = "111111111111";
+const MEMBER: &str = "222222222222";
+const ISSUER: &str = "https://oidc.example.com";
+const SAML_ENTITY: &str = "https://idp.example.com/saml";
+
+fn provider_arn(kind: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:{kind}")
+}
+
+/// A world where every operation succeeds: a user and a role, an OIDC and a SAML provider with a
+/// role trusting each, a role nobody may assume (for an authorization message), and an
+/// organization whose management account may call AssumeRoot on a member.
 fn fixture() -> (Sts, Caller) {
     let mut world = World::default();
     let key = world.add_user(ACCOUNT, User::new("bench")).unwrap().access_keys[0].access_key_id.clone();
     world.add_role(ACCOUNT, Role::new("demo").max_session_duration(43200)).unwrap();
+    world.add_role(ACCOUNT, Role::new("private").trust(format!("arn:aws:iam::{ACCOUNT}:user/nobody"))).unwrap();
+    world
+        .add_oidc_provider(ACCOUNT, OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into()], jwks: None })
+        .unwrap();
+    world.add_role(ACCOUNT, Role::new("ci").trust(provider_arn("oidc-provider/oidc.example.com"))).unwrap();
+    world
+        .add_saml_provider(
+            ACCOUNT,
+            SamlProvider { name: "corp".into(), entity_id: SAML_ENTITY.into(), certificate_pem: saml::TEST_CERTIFICATE.into() },
+        )
+        .unwrap();
+    world.add_role(ACCOUNT, Role::new("federated").trust(provider_arn("saml-provider/corp"))).unwrap();
     world.account_mut(ACCOUNT).unwrap().outbound_web_identity_federation = true;
+    world.add_user(MANAGEMENT, User::new("admin")).unwrap();
+    world.account_mut(MANAGEMENT).unwrap().root_access_admin = true;
+    world.add_account(MEMBER).unwrap().management_account = Some(MANAGEMENT.into());
     (Sts::new(world, 1), Caller::access_key(key))
+}
+
+fn tags() -> Vec<Tag> {
+    vec![Tag::new("Project", "Pegasus"), Tag::new("Cost-Center", "12345"), Tag::new("Team", "Automation")]
 }
 
 fn assume_role(with_extras: bool) -> AssumeRoleRequest {
@@ -40,10 +74,47 @@ fn assume_role(with_extras: bool) -> AssumeRoleRequest {
     };
     if with_extras {
         r.policy = Some(POLICY.into());
-        r.tags = Some(vec![Tag::new("Project", "Pegasus"), Tag::new("Cost-Center", "12345"), Tag::new("Team", "Automation")]);
+        r.tags = Some(tags());
         r.transitive_tag_keys = Some(vec!["Project".into()]);
     }
     r
+}
+
+/// AssumeRoleWithWebIdentity with an RS256 token; with extras, the token carries three session
+/// tags and the call an inline session policy.
+fn assume_role_with_web_identity(with_extras: bool) -> AssumeRoleWithWebIdentityRequest {
+    let mut token = oidc::TokenBuilder::new(ISSUER, now()).sub("repo:org/app:ref:refs/heads/main").aud("sts.amazonaws.com");
+    if with_extras {
+        token = token.tags(&[("Project", "Pegasus"), ("Cost-Center", "12345"), ("Team", "Automation")], &["Project"]);
+    }
+    AssumeRoleWithWebIdentityRequest {
+        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/ci"),
+        role_session_name: "bench".into(),
+        web_identity_token: token.sign(),
+        policy: with_extras.then(|| POLICY.into()),
+        ..Default::default()
+    }
+}
+
+/// AssumeRoleWithSAML with a signed assertion; with extras, three session tags in the assertion
+/// and an inline session policy.
+fn assume_role_with_saml(with_extras: bool) -> AssumeRoleWithSamlRequest {
+    let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/federated");
+    let mut assertion =
+        saml::AssertionBuilder::new(SAML_ENTITY, now()).role(&role_arn, &provider_arn("saml-provider/corp")).session_name("alice");
+    if with_extras {
+        for tag in tags() {
+            assertion = assertion.tag(&tag.key, &tag.value);
+        }
+        assertion = assertion.transitive(&["Project"]);
+    }
+    AssumeRoleWithSamlRequest {
+        role_arn,
+        principal_arn: provider_arn("saml-provider/corp"),
+        saml_assertion: assertion.sign(),
+        policy: with_extras.then(|| POLICY.into()),
+        ..Default::default()
+    }
 }
 
 fn decode(c: &mut Criterion) {
@@ -60,45 +131,104 @@ fn decode(c: &mut Criterion) {
     g.finish();
 }
 
+/// Each operation, called on the model directly (`Sts::call`), with and without session policies
+/// and tags where the operation takes them.
 fn model(c: &mut Criterion) {
     let mut g = c.benchmark_group("model");
     g.throughput(Throughput::Elements(1));
-    let cases: Vec<(&str, Request)> = vec![
-        ("GetCallerIdentity", Request::GetCallerIdentity),
-        ("AssumeRole", Request::AssumeRole(assume_role(false))),
-        ("AssumeRole_policy_tags", Request::AssumeRole(assume_role(true))),
-        ("GetSessionToken", Request::GetSessionToken(GetSessionTokenRequest::default())),
-        ("GetFederationToken", Request::GetFederationToken(GetFederationTokenRequest { name: "fed".into(), ..Default::default() })),
+    let (sts, user) = fixture();
+    let admin = Caller::access_key(sts.world().user(MANAGEMENT, "admin").unwrap().access_keys[0].access_key_id.clone());
+    let anonymous = Caller::Anonymous;
+    let get_web_identity_token = |algorithm: &str| {
+        Request::GetWebIdentityToken(GetWebIdentityTokenRequest {
+            audience: vec!["aud".into()],
+            signing_algorithm: algorithm.into(),
+            ..Default::default()
+        })
+    };
+    let cases: Vec<(&str, &Caller, Request)> = vec![
+        ("GetCallerIdentity", &user, Request::GetCallerIdentity),
+        ("AssumeRole", &user, Request::AssumeRole(assume_role(false))),
+        ("AssumeRole_policy_tags", &user, Request::AssumeRole(assume_role(true))),
+        ("AssumeRoleWithWebIdentity", &anonymous, Request::AssumeRoleWithWebIdentity(assume_role_with_web_identity(false))),
+        ("AssumeRoleWithWebIdentity_policy_tags", &anonymous, Request::AssumeRoleWithWebIdentity(assume_role_with_web_identity(true))),
+        ("AssumeRoleWithSAML", &anonymous, Request::AssumeRoleWithSaml(assume_role_with_saml(false))),
+        ("AssumeRoleWithSAML_policy_tags", &anonymous, Request::AssumeRoleWithSaml(assume_role_with_saml(true))),
+        (
+            "AssumeRoot",
+            &admin,
+            Request::AssumeRoot(AssumeRootRequest {
+                target_principal: MEMBER.into(),
+                task_policy_arn: PolicyDescriptor::new("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"),
+                ..Default::default()
+            }),
+        ),
+        ("GetSessionToken", &user, Request::GetSessionToken(GetSessionTokenRequest::default())),
+        ("GetFederationToken", &user, Request::GetFederationToken(GetFederationTokenRequest { name: "fed".into(), ..Default::default() })),
         (
             "GetFederationToken_policy_tags",
+            &user,
             Request::GetFederationToken(GetFederationTokenRequest {
                 name: "fed".into(),
                 policy: Some(POLICY.into()),
-                tags: Some(vec![Tag::new("Project", "Pegasus")]),
+                tags: Some(tags()),
                 ..Default::default()
             }),
         ),
-        ("GetAccessKeyInfo", Request::GetAccessKeyInfo(GetAccessKeyInfoRequest { access_key_id: "ASIAY34FZKBOKMUTVV7A".into() })),
-        (
-            "GetWebIdentityToken_RS256",
-            Request::GetWebIdentityToken(GetWebIdentityTokenRequest {
-                audience: vec!["aud".into()],
-                signing_algorithm: "RS256".into(),
-                ..Default::default()
-            }),
-        ),
-        (
-            "GetWebIdentityToken_ES384",
-            Request::GetWebIdentityToken(GetWebIdentityTokenRequest {
-                audience: vec!["aud".into()],
-                signing_algorithm: "ES384".into(),
-                ..Default::default()
-            }),
-        ),
+        ("GetAccessKeyInfo", &user, Request::GetAccessKeyInfo(GetAccessKeyInfoRequest { access_key_id: "ASIAY34FZKBOKMUTVV7A".into() })),
+        ("GetWebIdentityToken_RS256", &user, get_web_identity_token("RS256")),
+        ("GetWebIdentityToken_ES384", &user, get_web_identity_token("ES384")),
     ];
-    for (name, request) in cases {
-        let (mut sts, caller) = fixture();
-        g.bench_with_input(BenchmarkId::from_parameter(name), &request, |b, r| b.iter(|| sts.call(now(), &caller, r.clone()).unwrap()));
+    for (name, caller, request) in cases {
+        let (mut sts, _) = fixture();
+        sts.call(now(), caller, request.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        g.bench_with_input(BenchmarkId::from_parameter(name), &request, |b, r| b.iter(|| sts.call(now(), caller, r.clone()).unwrap()));
+    }
+
+    // DecodeAuthorizationMessage: the message an AccessDenied answer left.
+    let (mut sts, _) = fixture();
+    let denied = AssumeRoleRequest { role_arn: format!("arn:aws:iam::{ACCOUNT}:role/private"), ..assume_role(false) };
+    sts.call(now(), &user, Request::AssumeRole(denied)).expect_err("nobody may assume the private role");
+    let encoded_message = sts.authorization_messages().last().unwrap().to_owned();
+    let request = Request::DecodeAuthorizationMessage(DecodeAuthorizationMessageRequest { encoded_message });
+    g.bench_function("DecodeAuthorizationMessage", |b| b.iter(|| sts.call(now(), &user, black_box(&request).clone()).unwrap()));
+
+    // GetDelegatedAccessToken: a trade-in token is good once, so each call gets a fresh one,
+    // issued (untimed) a thousand at a time.
+    let (mut sts, _) = fixture();
+    let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/demo");
+    g.bench_function("GetDelegatedAccessToken", |b| {
+        b.iter_custom(|iters| {
+            let mut elapsed = Duration::ZERO;
+            let mut left = iters;
+            while left > 0 {
+                let batch = left.min(1000);
+                left -= batch;
+                let tokens: Vec<String> = (0..batch)
+                    .map(|_| sts.issue_trade_in_token(&role_arn, now() + sts_harness::model::time::Duration::minutes(10)).unwrap())
+                    .collect();
+                let started = Instant::now();
+                for trade_in_token in tokens {
+                    let request = Request::GetDelegatedAccessToken(GetDelegatedAccessTokenRequest { trade_in_token });
+                    black_box(sts.call(now(), &user, request).unwrap());
+                }
+                elapsed += started.elapsed();
+            }
+            elapsed
+        })
+    });
+    g.finish();
+}
+
+/// The packed size of session policies and tags on its own (each item deflated), the part of
+/// `model/*_policy_tags` that the plain calls do not pay.
+fn packed(c: &mut Criterion) {
+    let mut g = c.benchmark_group("packed");
+    g.throughput(Throughput::Elements(1));
+    let tags = tags();
+    for (name, policy, tags) in [("policy", Some(POLICY), &[][..]), ("tags_3", None, &tags[..]), ("policy_tags_3", Some(POLICY), &tags[..])]
+    {
+        g.bench_function(name, |b| b.iter(|| packed_policy_size(black_box(policy), black_box(tags)).unwrap()));
     }
     g.finish();
 }
@@ -178,5 +308,5 @@ fn service(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, decode, model, encode, sigv4_verify, pipeline, service);
+criterion_group!(benches, decode, model, packed, encode, sigv4_verify, pipeline, service);
 criterion_main!(benches);

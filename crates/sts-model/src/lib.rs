@@ -32,6 +32,7 @@ pub mod ids;
 pub mod oidc;
 mod operation;
 mod ops;
+pub mod packed;
 pub mod policy;
 mod principal;
 pub mod request;

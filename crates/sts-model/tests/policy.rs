@@ -279,3 +279,32 @@ fn packed_size_is_reported_and_refused_above_100_percent() {
         err.message
     );
 }
+
+#[test]
+fn packed_policy_size_alone_agrees_with_what_assume_role_reports_and_refuses() {
+    use sts_model::packed::packed_policy_size;
+    let mut sts = policy_sts();
+    let alice = user(&sts, MAIN, "alice");
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]}"#;
+    let three = vec![
+        sts_model::Tag::new("Project", "Pegasus"),
+        sts_model::Tag::new("Cost-Center", "12345"),
+        sts_model::Tag::new("Team", "Automation"),
+    ];
+    for (name, policy, tags) in [("policy", Some(policy), vec![]), ("tags", None, three.clone()), ("both", Some(policy), three.clone())] {
+        let request =
+            AssumeRoleRequest { policy: policy.map(String::from), tags: (!tags.is_empty()).then(|| tags.clone()), ..assume("s3", name) };
+        let Ok(sts_model::Response::AssumeRole(r)) = call(&mut sts, &alice, Request::AssumeRole(request)) else { panic!("{name}") };
+        assert_eq!(Some(packed_policy_size(policy, &tags).unwrap()), r.packed_policy_size, "{name}");
+    }
+    // Nothing packed: AssumeRole leaves the element out; the figure alone is 0.
+    assert_eq!(packed_policy_size(None, &[]).unwrap(), 0);
+    // And the same refusals, with the same codes.
+    let many: Vec<sts_model::Tag> = (0..50)
+        .map(|i| sts_model::Tag::new(format!("k{i:02}-{:x}", i * 7919), format!("{:064x}", (i as u128 + 1) * 0x9e3779b97f4a7c15)))
+        .collect();
+    assert_eq!(packed_policy_size(None, &many).unwrap_err().code, ErrorCode::PackedPolicyTooLarge);
+    assert_eq!(packed_policy_size(Some("{"), &[]).unwrap_err().code, ErrorCode::MalformedPolicyDocument);
+    let duplicate = [sts_model::Tag::new("a", "1"), sts_model::Tag::new("A", "2")];
+    assert_eq!(packed_policy_size(None, &duplicate).unwrap_err().code, ErrorCode::InvalidParameterValue);
+}

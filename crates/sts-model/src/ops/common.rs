@@ -72,6 +72,13 @@ impl Packed {
     }
 }
 
+/// Parses an inline session policy and returns its packed cost: each canonical statement packed on its own.
+pub(crate) fn inline_policy(text: &str) -> Result<(Packed, PolicyDocument), StsError> {
+    let document = PolicyDocument::parse(text)?;
+    let bytes = document.canonical_statements.iter().map(|s| packed_len(s.as_bytes())).sum();
+    Ok((Packed { bytes }, document))
+}
+
 /// Validates the inline and managed session policies; returns their packed cost and the documents
 /// (`None` when no session policy was passed).
 pub(crate) fn session_policies(
@@ -82,8 +89,8 @@ pub(crate) fn session_policies(
     let mut packed = Packed::default();
     let mut documents = Vec::new();
     if let Some(text) = policy {
-        let document = PolicyDocument::parse(text)?;
-        packed.bytes += document.canonical_statements.iter().map(|s| packed_len(s.as_bytes())).sum::<usize>();
+        let (cost, document) = inline_policy(text)?;
+        packed.bytes += cost.bytes;
         documents.push(document);
     }
     for arn in policy_arns.unwrap_or_default().iter().filter_map(|d| d.arn.as_deref()) {
