@@ -4,7 +4,7 @@
 //! (`Service::handle`: SigV4 and journal too, no HTTP library). Throughput is in elements, so results read as
 //! operations per second.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use sts_harness::mock::in_process::answer;
@@ -230,6 +230,25 @@ fn packed(c: &mut Criterion) {
     {
         g.bench_function(name, |b| b.iter(|| packed_policy_size(black_box(policy), black_box(tags)).unwrap()));
     }
+    // Items the model has not packed before (it remembers the sizes of recent ones): each
+    // iteration gets a statement and three tags of its own, made untimed.
+    let mut n = 0u64;
+    g.bench_function("policy_tags_3_unseen", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let policy = POLICY.replace("bucket/*", &format!("bucket-{n}/*"));
+                let tags = vec![
+                    Tag::new("Project", format!("Pegasus-{n}")),
+                    Tag::new("Cost-Center", n.to_string()),
+                    Tag::new("Team", format!("T{n}")),
+                ];
+                (policy, tags)
+            },
+            |(policy, tags)| packed_policy_size(Some(&policy), &tags).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
     g.finish();
 }
 

@@ -69,6 +69,12 @@ fn test_key(alg: Algorithm) -> (EncodingKey, &'static str) {
 
 /// The JWKS of the test IdP (RSA, P-256, P-384), as a provider registered without keys trusts.
 pub fn test_jwks() -> JwkSet {
+    TEST_JWKS.clone()
+}
+
+/// Built once: turning the RSA private key into its public JWK parses and checks the key, about a
+/// millisecond, which every AssumeRoleWithWebIdentity against a provider without keys used to pay.
+static TEST_JWKS: std::sync::LazyLock<JwkSet> = std::sync::LazyLock::new(|| {
     let keys = [(Algorithm::RS256, false), (Algorithm::ES256, true), (Algorithm::ES384, true)]
         .into_iter()
         .map(|(alg, pin_alg)| {
@@ -83,7 +89,7 @@ pub fn test_jwks() -> JwkSet {
         })
         .collect();
     JwkSet { keys }
-}
+});
 
 /// Builds and signs an ID token as an identity provider would (the test IdP's keys by default).
 #[derive(Debug, Clone)]
@@ -241,9 +247,13 @@ pub fn issuer_of(token: &str) -> Result<String, StsError> {
 pub fn verify(token: &str, provider: Provider<'_>, now: OffsetDateTime) -> Result<VerifiedToken, StsError> {
     issuer_of(token)?;
     let header = jsonwebtoken::decode_header(token).map_err(|_| invalid(NOT_A_JWT))?;
-    let jwks: JwkSet = match provider.jwks {
-        None => test_jwks(),
-        Some(text) => serde_json::from_str(text).map_err(|_| invalid(NO_VERIFICATION_KEY))?,
+    let registered: JwkSet;
+    let jwks = match provider.jwks {
+        None => &*TEST_JWKS,
+        Some(text) => {
+            registered = serde_json::from_str(text).map_err(|_| invalid(NO_VERIFICATION_KEY))?;
+            &registered
+        }
     };
     // A token without `kid` may still match a provider with a single key of its type.
     let jwk = match header.kid.as_deref() {
