@@ -1,8 +1,8 @@
 //! One criterion group per layer of a call: decode (form to typed request), model (each operation,
-//! with and without session policies and tags), packed (the packed size alone), encode (XML), sigv4 (verify), and the whole
-//! in-process pipeline (decode + model + encode), and the mock's handling of a signed HTTP request
-//! (`Service::handle`: SigV4 and journal too, no HTTP library). Throughput is in elements, so results read as
-//! operations per second.
+//! with and without session policies and tags), packed (the packed size alone), encode (XML),
+//! sigv4 (verify), the whole in-process pipeline (decode + model + encode), and the mock's handling
+//! of a signed HTTP request (`Service::handle`: SigV4 and journal too, no HTTP library).
+//! Throughput is in elements, so results read as operations per second.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
