@@ -45,13 +45,21 @@ fn fixture() -> (Sts, Caller) {
     world.add_role(ACCOUNT, Role::new("demo").max_session_duration(43200)).unwrap();
     world.add_role(ACCOUNT, Role::new("private").trust(format!("arn:aws:iam::{ACCOUNT}:user/nobody"))).unwrap();
     world
-        .add_oidc_provider(ACCOUNT, OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into()], jwks: None })
+        .add_oidc_provider(
+            ACCOUNT,
+            OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into()], jwks: None, context_provider: false },
+        )
         .unwrap();
     world.add_role(ACCOUNT, Role::new("ci").trust(provider_arn("oidc-provider/oidc.example.com"))).unwrap();
     world
         .add_saml_provider(
             ACCOUNT,
-            SamlProvider { name: "corp".into(), entity_id: SAML_ENTITY.into(), certificate_pem: saml::TEST_CERTIFICATE.into() },
+            SamlProvider {
+                name: "corp".into(),
+                entity_id: SAML_ENTITY.into(),
+                certificate_pem: saml::TEST_CERTIFICATE.into(),
+                context_provider: false,
+            },
         )
         .unwrap();
     world.add_role(ACCOUNT, Role::new("federated").trust(provider_arn("saml-provider/corp"))).unwrap();

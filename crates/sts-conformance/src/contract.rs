@@ -50,12 +50,22 @@ impl Case {
                 id: self.id,
                 description: self.description,
                 operation: Some(self.operation.name().into()),
-                features: vec![FEATURE.into()],
+                features: std::iter::once(FEATURE).chain(operation_feature(self.operation)).map(str::to_owned).collect(),
                 fidelity: Fidelity::Documented,
                 accounts_for: Default::default(),
                 steps: vec![step],
             },
         }
+    }
+}
+
+/// The feature an operation's contract cases need besides `input-contract`, for operations a target
+/// may not have at all (a target that lacks GetScopedCredentials skips its cases instead of failing
+/// every one of them).
+fn operation_feature(operation: Operation) -> Option<&'static str> {
+    match operation {
+        Operation::GetScopedCredentials => Some("scoped-credentials"),
+        _ => None,
     }
 }
 
@@ -94,6 +104,7 @@ fn sample_for_path(path: &str) -> Option<&'static str> {
 fn valid(shape: &'static Shape, key: &str, out: &mut Vec<(String, String)>) {
     match shape {
         Shape::String { min, .. } => out.push((key.into(), filler(shape, min.unwrap_or(1).max(1)))),
+        Shape::Enum(values) => out.push((key.into(), values.first().copied().unwrap_or_default().into())),
         Shape::Integer { min, .. } => out.push((key.into(), min.unwrap_or(0).to_string())),
         Shape::List { min, member, .. } => {
             for i in 1..=min.unwrap_or(1).max(1) {
@@ -199,6 +210,24 @@ impl Builder {
                         rejection,
                     );
                 }
+            }
+            Shape::Enum(values) => {
+                for value in values.iter() {
+                    let description = format!("{path} = {value} is admitted (enum)");
+                    self.push(top, extra, vec![(key.into(), (*value).into())], path, format!("enum-{value}"), description, None);
+                }
+                // Enum values are case-sensitive: the first one in lower case is outside the set.
+                let v = values.first().map(|v| v.to_lowercase()).unwrap_or_else(|| "x".into());
+                let rejection = Some(format!("{}Member must satisfy enum value set: [{}]", value_at(&v), values.join(", ")));
+                self.push(
+                    top,
+                    extra,
+                    vec![(key.into(), v.clone())],
+                    path,
+                    "enum-other".into(),
+                    format!("{path} = {v} is outside the enum"),
+                    rejection,
+                );
             }
             Shape::Integer { min, max } => {
                 for (bound, step, word) in [(*min, -1, "greater"), (*max, 1, "less")] {

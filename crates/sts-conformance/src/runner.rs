@@ -221,6 +221,23 @@ impl Run<'_> {
         }
         let value: serde_json::Value =
             serde_json::from_str(&answer.body).map_err(|e| Stop::Fail(format!("admin {}: not JSON ({e})", admin.path)))?;
+        if let Some(expect) = step.expect.as_ref().filter(|e| !e.fields.is_empty()) {
+            // The answer's top-level fields, judged with the same matchers as a result's elements.
+            let children = value
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| Element { name: k.clone(), text: v.as_str().map_or_else(|| v.to_string(), str::to_owned), children: vec![] })
+                .collect();
+            let answer = Element { name: "admin".into(), text: String::new(), children };
+            let now = self.binding.connection.now().map_err(Stop::Fail)?;
+            for (path, matcher) in &expect.fields {
+                self.check_field(&answer, path, matcher, now).map_err(|e| match e {
+                    Stop::Fail(why) => Stop::Fail(format!("admin {}: {why}", admin.path)),
+                    other => other,
+                })?;
+            }
+        }
         for (name, field) in &step.save {
             let text = match value.get(field) {
                 Some(serde_json::Value::String(s)) => s.clone(),

@@ -56,6 +56,8 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("outbound-federation", "GetWebIdentityToken"),
     ("delegated-access", "GetDelegatedAccessToken"),
     ("regions", "regional endpoints and disabled regions"),
+    ("scoped-credentials", "GetScopedCredentials: scope-down layers, lifetimes, preserved identity"),
+    ("identity-propagation", "trusted identity propagation: context assertions, origin identity, SubjectMode"),
     ("mock-admin", "the runner uses the mock's admin API: faults, trade-in tokens (mocks only)"),
 ];
 

@@ -133,3 +133,22 @@ fn reports_carry_every_result() {
     let html = report::html::render(&run);
     assert!(html.contains("<table id=\"matrix\">") && html.contains("class=\"fail\"") && html.contains("t/t/y"));
 }
+
+#[test]
+fn admin_answers_are_judged_by_their_fields() {
+    let evaluate = |decision: &str| {
+        scenario(&format!(
+            r#"[[scenario.steps]]
+call = "AssumeRole"
+params = {{ RoleArn = "${{role.demo}}", RoleSessionName = "ok" }}
+save = {{ c = "Credentials" }}
+[[scenario.steps]]
+admin = {{ path = "evaluate", body = '{{"access_key_id":"${{c.AccessKeyId}}","action":"iam:CreateUser","resource":"*"}}' }}
+expect = {{ fields = {{ decision = {{ equals = "{decision}" }} }} }}"#
+        ))
+        .replace(r#"features = ["credentials"]"#, r#"features = ["credentials", "mock-admin"]"#)
+    };
+    // The demo role has no identity policy: nothing is allowed.
+    assert_eq!(run_one(&evaluate("ImplicitDeny")), Status::Passed);
+    failed(run_one(&evaluate("Allow")), "admin evaluate: decision: \"ImplicitDeny\" != \"Allow\"");
+}

@@ -11,6 +11,7 @@
 //! | `POST /__sts/world` | a TOML world file fragment, added to the world |
 //! | `GET /__sts/credentials?account=A&user=U` | a user's (or, without `user`, the root's) long-term key |
 //! | `POST /__sts/trade-in-tokens` | `{"role_arn":..., "expires_in_seconds":600, "tags":{...}}` → `{"token":...}` |
+//! | `POST /__sts/context-assertions` | `{"subject":..., "subject_type":"user", "issuer":..., "federated_provider_arn":..., "transaction_context":{...}, "expires_in_seconds":3600}` → `{"provider_arn":..., "context_assertion":...}` for AssumeRole's `ProvidedContexts` |
 //! | `GET /__sts/authorization-messages` | encoded messages of recent AccessDenied answers |
 //! | `GET /__sts/web-identity/jwks` | the keys that sign GetWebIdentityToken JWTs |
 //! | `GET /__sts/oidc/<host/path>/.well-known/openid-configuration` | a registered OIDC provider's discovery document |
@@ -65,6 +66,7 @@ pub(crate) fn handle(service: &Service, method: &str, route: &str, query: Option
         ("POST", "world") => Ok(extend_world(service, body)),
         ("GET", "credentials") => Ok(credentials(service, query)),
         ("POST", "trade-in-tokens") => json_body(body).and_then(|v| trade_in_token(service, &v)),
+        ("POST", "context-assertions") => json_body(body).and_then(|v| context_assertion(service, &v)),
         ("GET", "authorization-messages") => Ok(ok(json!({ "messages": service.sts().authorization_messages().collect::<Vec<_>>() }))),
         ("POST", "evaluate") => json_body(body).and_then(|v| evaluate(service, &v)),
         ("GET", "web-identity/jwks") => Ok(ok(serde_json::to_value(sts_model::web_identity::jwks()).unwrap_or_default())),
@@ -150,6 +152,50 @@ fn trade_in_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, S
     };
     let token = service.sts().issue_trade_in_token_with_tags(role_arn, expires, tags).map_err(|e| bad(400, e.message))?;
     Ok(ok(json!({ "token": token })))
+}
+
+/// A context assertion from the mock's IAM Identity Center context provider, for AssumeRole's
+/// `ProvidedContexts` (trusted identity propagation).
+fn context_assertion(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
+    use sts_model::response::{OriginIdentity, TransactionContext, TrustedIdentityPropagationContext};
+    let text = |name: &str| -> Result<Option<String>, (u16, String)> {
+        match v.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(bad(400, format!("{name} must be a string"))),
+        }
+    };
+    let lifetime = match v.get("expires_in_seconds") {
+        None => 3600,
+        Some(n) => n.as_i64().filter(|n| (1..=86_400).contains(n)).ok_or_else(|| bad(400, "expires_in_seconds must be 1..86400"))?,
+    };
+    let expires = service.clock.now().checked_add(Duration::seconds(lifetime)).ok_or_else(|| bad(400, "the clock is too late"))?;
+    let transaction_context = match v.get("transaction_context") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => {
+            let mut entries = std::collections::BTreeMap::new();
+            for (key, value) in map {
+                let value = value.as_str().ok_or_else(|| bad(400, format!("transaction_context.{key} must be a string")))?;
+                entries.insert(key.clone(), value.to_owned());
+            }
+            Some(TransactionContext { identity_provider: Some(entries) })
+        }
+        Some(_) => return Err(bad(400, "transaction_context must be an object of strings")),
+    };
+    let context = TrustedIdentityPropagationContext {
+        origin_identity: Some(OriginIdentity {
+            subject: text("subject")?,
+            subject_type: text("subject_type")?,
+            issuer: text("issuer")?,
+            federated_provider_arn: text("federated_provider_arn")?,
+        }),
+        transaction_context,
+    };
+    let assertion = service.sts().issue_context_assertion(context, expires);
+    Ok(ok(json!({
+        "provider_arn": sts_model::identity_context::IDENTITY_CENTER_PROVIDER_ARN,
+        "context_assertion": assertion,
+    })))
 }
 
 fn evaluate(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {

@@ -30,7 +30,10 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
 async fn the_sdk_web_identity_provider_assumes_the_role_and_refreshes_with_a_new_token() {
     let mut world = sts_mock::default_world();
     world
-        .add_oidc_provider("123456789012", OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into()], jwks: None })
+        .add_oidc_provider(
+            "123456789012",
+            OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into()], jwks: None, context_provider: false },
+        )
         .unwrap();
     world
         .add_role(

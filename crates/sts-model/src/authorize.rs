@@ -33,7 +33,9 @@ impl Sts {
     /// Root credentials (and root sessions) are not limited by IAM policies. A role session gets its
     /// role's policies, intersected with its session policies if it was given any; a federated user
     /// gets the federating user's policies intersected with the session policies (nothing without
-    /// one); a GetSessionToken session gets its user's policies.
+    /// one); a GetSessionToken session gets its user's policies. A session from
+    /// GetScopedCredentials is further intersected with each of its scope-down policies, root's
+    /// included.
     ///
     /// ```
     /// use sts_model::{Sts, policy::{AccessRequest, Decision}, world::{User, World}};
@@ -70,6 +72,11 @@ impl Sts {
         }
         if let Some(docs) = session.and_then(|s| s.session_policies.as_ref()) {
             layers.push(crate::policy::evaluate_all(docs, &request));
+        }
+        // Each GetScopedCredentials layer is one more policy the request must pass (documented:
+        // the intersection of the caller's permissions and the scope-down policy).
+        for scoped in session.map(|s| s.scoped_policies.as_slice()).unwrap_or_default() {
+            layers.push(crate::policy::evaluate_all(std::slice::from_ref(scoped), &request));
         }
         if layers.is_empty() {
             return Ok(Decision::Allow); // root

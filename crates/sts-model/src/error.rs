@@ -69,7 +69,7 @@ macro_rules! error_codes {
 }
 
 error_codes! {
-    // Modeled error shapes of the 2011-06-15 model (all senderFault).
+    // Modeled error shapes of the 2011-06-15 model, botocore 1.44.8 (all senderFault).
     /// A session policy is not valid JSON or not a valid policy.
     MalformedPolicyDocument = ("MalformedPolicyDocument", 400, Sender),
     /// Session policies and tags exceed the packed-size budget.
@@ -94,6 +94,13 @@ error_codes! {
     OutboundWebIdentityFederationDisabledException = ("OutboundWebIdentityFederationDisabledException", 403, Sender),
     /// The JWT GetWebIdentityToken would mint is too large.
     JWTPayloadSizeExceededException = ("JWTPayloadSizeExceededException", 400, Sender),
+    /// GetScopedCredentials asked for more lifetime than the calling session has left (1.44.7).
+    InsufficientSessionLifetime = ("InsufficientSessionLifetime", 400, Sender),
+    /// GetScopedCredentials: the calling credentials are not a session that can be resolved (1.44.7).
+    InvalidSubjectCredentials = ("InvalidSubjectCredentials", 400, Sender),
+    /// AssumeRole: a `ProvidedContexts` assertion is malformed, expired, or not from a trusted
+    /// context provider (1.44.7).
+    InvalidContextAssertion = ("InvalidContextAssertion", 400, Sender),
 
     // Common and authentication errors of query services, as STS answers them.
     /// Not authorized, or a caller-type restriction.

@@ -28,6 +28,7 @@
 mod arn;
 mod authorize;
 mod error;
+pub mod identity_context;
 pub mod ids;
 pub mod oidc;
 mod operation;

@@ -56,6 +56,14 @@ pub const ACCEPTED_ALGORITHMS: &[&str] = &["RS256", "RS384", "RS512", "ES256", "
 pub const TAGS_CLAIM: &str = "https://aws.amazon.com/tags";
 /// The claim carrying the source identity.
 pub const SOURCE_IDENTITY_CLAIM: &str = "https://aws.amazon.com/source_identity";
+/// The claim the mock's context provider reads `aws:TransactionContext/IdentityProvider/*` keys from
+/// (an object of strings, each at most 128 characters), for providers with a context provider
+/// attached. AWS does not document the claim its context providers map: the mock's convention.
+/// fidelity: inferred.
+pub const TRANSACTION_CONTEXT_CLAIM: &str = "https://aws.amazon.com/transaction_context";
+/// The claim the mock's context provider reads `aws:OriginIdentity/SubjectType` from (`user` or
+/// `workload`; `user` when absent). fidelity: inferred.
+pub const SUBJECT_TYPE_CLAIM: &str = "https://aws.amazon.com/subject_type";
 
 /// The test IdP's signing keys, by algorithm.
 fn test_key(alg: Algorithm) -> (EncodingKey, &'static str) {
@@ -202,6 +210,10 @@ pub struct VerifiedToken {
     pub source_identity: Option<String>,
     /// Trust-policy condition keys (`<provider>:aud`, `:sub`, `:amr`, `:oaud`), lower-cased keys.
     pub condition_keys: HashMap<String, Vec<String>>,
+    /// The subject type claim ([`SUBJECT_TYPE_CLAIM`]), if any.
+    pub subject_type: Option<String>,
+    /// Transaction context keys ([`TRANSACTION_CONTEXT_CLAIM`]).
+    pub transaction_context: std::collections::BTreeMap<String, String>,
 }
 
 /// A registered OIDC provider, as verification needs it.
@@ -343,6 +355,18 @@ pub fn verify(token: &str, provider: Provider<'_>, now: OffsetDateTime) -> Resul
     if !amr.is_empty() {
         condition_keys.insert(format!("{prefix}:amr"), amr);
     }
+    let subject_type = claims.get(SUBJECT_TYPE_CLAIM).and_then(Value::as_str).map(str::to_owned);
+    let mut transaction_context = std::collections::BTreeMap::new();
+    if let Some(Value::Object(entries)) = claims.get(TRANSACTION_CONTEXT_CLAIM) {
+        for (key, value) in entries {
+            match value.as_str() {
+                Some(v) if v.chars().count() <= 128 => {
+                    transaction_context.insert(key.clone(), v.to_owned());
+                }
+                _ => return Err(invalid("Transaction context values must be strings of at most 128 characters.")),
+            }
+        }
+    }
     Ok(VerifiedToken {
         provider_url: provider.url.to_owned(),
         subject,
@@ -351,6 +375,8 @@ pub fn verify(token: &str, provider: Provider<'_>, now: OffsetDateTime) -> Resul
         transitive_tag_keys,
         source_identity,
         condition_keys,
+        subject_type,
+        transaction_context,
     })
 }
 

@@ -1,4 +1,4 @@
-//! The eleven operations of the 2011-06-15 model.
+//! The twelve operations of the 2011-06-15 model (botocore 1.44.8).
 
 use std::fmt;
 
@@ -9,7 +9,7 @@ macro_rules! operations {
         /// ```
         /// use sts_model::Operation;
         /// assert_eq!(Operation::from_name("AssumeRole"), Some(Operation::AssumeRole));
-        /// assert_eq!(Operation::ALL.len(), 11);
+        /// assert_eq!(Operation::ALL.len(), 12);
         /// assert!(Operation::AssumeRoleWithSAML.is_unsigned());
         /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,6 +53,9 @@ operations! {
     GetDelegatedAccessToken,
     /// Credentials for a federated user.
     GetFederationToken,
+    /// A scoped-down copy of the caller's temporary credentials: same identity, fewer permissions
+    /// or a shorter life (new in botocore 1.44.7).
+    GetScopedCredentials,
     /// Credentials for an IAM user or root, optionally MFA-authenticated.
     GetSessionToken,
     /// An STS-signed JWT for outbound web identity federation.
@@ -60,6 +63,12 @@ operations! {
 }
 
 impl Operation {
+    /// Operations STS does not offer on its global endpoint `sts.amazonaws.com` (documented in each
+    /// operation's reference: AssumeRoot, GetWebIdentityToken and, since 1.44.7, GetScopedCredentials).
+    pub fn is_regional_only(self) -> bool {
+        matches!(self, Operation::AssumeRoot | Operation::GetScopedCredentials | Operation::GetWebIdentityToken)
+    }
+
     /// AssumeRoleWithSAML and AssumeRoleWithWebIdentity are sent without a signature (`authtype: none`).
     pub fn is_unsigned(self) -> bool {
         matches!(self, Operation::AssumeRoleWithSAML | Operation::AssumeRoleWithWebIdentity)

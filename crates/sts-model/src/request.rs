@@ -40,7 +40,7 @@ impl PolicyDescriptor {
 pub struct ProvidedContext {
     /// The context provider ARN.
     pub provider_arn: Option<String>,
-    /// The signed context assertion, 4-2048 characters.
+    /// The signed context assertion, 4-3072 characters.
     pub context_assertion: Option<String>,
 }
 
@@ -166,6 +166,21 @@ pub struct GetFederationTokenRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 
+/// Input of `GetScopedCredentials`. The model marks no member required; the documentation asks
+/// for at least one of `policy` and `duration_seconds`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetScopedCredentialsRequest {
+    /// A scope-down policy (JSON): the new session may do only what this and the caller allow.
+    pub policy: Option<String>,
+    /// Lifetime of the new credentials, 1-129600 seconds, never beyond the caller's remaining
+    /// lifetime; omitted, they expire with the caller's.
+    pub duration_seconds: Option<i32>,
+    /// Pads the session token to at least this many bytes.
+    pub minimum_session_token_size: Option<i32>,
+    /// Free text recorded for the request (CloudTrail; the mock's journal).
+    pub scoped_session_description: Option<String>,
+}
+
 /// Input of `GetSessionToken`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetSessionTokenRequest {
@@ -188,6 +203,12 @@ pub struct GetWebIdentityTokenRequest {
     pub duration_seconds: Option<i32>,
     /// `RS256` or `ES384`.
     pub signing_algorithm: String,
+    /// Space-separated values copied into the JWT's `scope` claim (only with `OriginIdentity` and
+    /// one audience).
+    pub scope: Option<String>,
+    /// `AWSIdentity` (default: `sub` is the caller's ARN) or `OriginIdentity` (`sub` is the
+    /// session's trusted-identity-propagation subject).
+    pub subject_mode: Option<String>,
     /// Custom claims.
     pub tags: Option<Vec<Tag>>,
 }
@@ -205,6 +226,7 @@ pub enum Request {
     GetCallerIdentity,
     GetDelegatedAccessToken(GetDelegatedAccessTokenRequest),
     GetFederationToken(GetFederationTokenRequest),
+    GetScopedCredentials(GetScopedCredentialsRequest),
     GetSessionToken(GetSessionTokenRequest),
     GetWebIdentityToken(GetWebIdentityTokenRequest),
 }
@@ -222,6 +244,7 @@ impl Request {
             Request::GetCallerIdentity => Operation::GetCallerIdentity,
             Request::GetDelegatedAccessToken(_) => Operation::GetDelegatedAccessToken,
             Request::GetFederationToken(_) => Operation::GetFederationToken,
+            Request::GetScopedCredentials(_) => Operation::GetScopedCredentials,
             Request::GetSessionToken(_) => Operation::GetSessionToken,
             Request::GetWebIdentityToken(_) => Operation::GetWebIdentityToken,
         }

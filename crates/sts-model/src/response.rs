@@ -3,6 +3,8 @@
 //! Members the model does not mark required are `Option`, so that a response decoded from any
 //! endpoint (or from the documentation) is representable; the reference model fills them as AWS does.
 
+use std::collections::BTreeMap;
+
 use time::OffsetDateTime;
 
 /// Temporary credentials.
@@ -36,6 +38,45 @@ pub struct FederatedUser {
     pub arn: String,
 }
 
+/// The identity a scoped session acts as (`SessionInfo` of GetScopedCredentials): the caller's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedSession {
+    /// The caller's principal id (`AROA...:{RoleSessionName}` for a role session).
+    pub scoped_session_id: String,
+    /// The caller's ARN.
+    pub arn: String,
+}
+
+/// Trusted identity propagation context of a session (`TrustedIdentityPropagationContext`): the
+/// `aws:OriginIdentity/*` and `aws:TransactionContext/IdentityProvider/*` keys a context provider
+/// put into it. Every member is optional, and absent when the session lacks that key.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrustedIdentityPropagationContext {
+    /// Who the human or workload behind the session is, as the identity provider named them.
+    pub origin_identity: Option<OriginIdentity>,
+    /// Transaction keys from the identity provider.
+    pub transaction_context: Option<TransactionContext>,
+}
+
+/// `aws:OriginIdentity/*` keys.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct OriginIdentity {
+    pub subject: Option<String>,
+    /// `user` for a person, `workload` for a non-human caller.
+    pub subject_type: Option<String>,
+    /// OIDC: the token's `iss` without `https://`; SAML: a hash of the assertion's signing key.
+    pub issuer: Option<String>,
+    pub federated_provider_arn: Option<String>,
+}
+
+/// `aws:TransactionContext/IdentityProvider/*` keys, named after that prefix (values up to 128 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TransactionContext {
+    /// Key to value; written as a non-flattened XML map (`entry/key`, `entry/value`).
+    pub identity_provider: Option<BTreeMap<String, String>>,
+}
+
 /// Output of `AssumeRole`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[allow(missing_docs)]
@@ -66,6 +107,8 @@ pub struct AssumeRoleWithSamlResponse {
     pub source_identity: Option<String>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
+    /// New in 1.44.7: present only when a context provider put such context into the session.
+    pub trusted_identity_propagation_context: Option<TrustedIdentityPropagationContext>,
 }
 
 /// Output of `AssumeRoleWithWebIdentity`.
@@ -81,6 +124,8 @@ pub struct AssumeRoleWithWebIdentityResponse {
     pub source_identity: Option<String>,
     pub session_token_utilization: Option<i32>,
     pub session_token_size: Option<i32>,
+    /// New in 1.44.7: present only when a context provider put such context into the session.
+    pub trusted_identity_propagation_context: Option<TrustedIdentityPropagationContext>,
 }
 
 /// Output of `AssumeRoot`.
@@ -136,6 +181,20 @@ pub struct GetFederationTokenResponse {
     pub session_token_size: Option<i32>,
 }
 
+/// Output of `GetScopedCredentials` (no `PackedPolicySize`: the operation never had it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct GetScopedCredentialsResponse {
+    pub credentials: Option<Credentials>,
+    pub session_info: Option<ScopedSession>,
+    pub session_token_utilization: Option<i32>,
+    pub session_token_size: Option<i32>,
+    /// Scope-down layers added by GetScopedCredentials that the new session carries (at most 3).
+    pub scoped_policies_count: Option<i32>,
+    /// The caller's source identity, unchanged.
+    pub source_identity: Option<String>,
+}
+
 /// Output of `GetSessionToken`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[allow(missing_docs)]
@@ -166,6 +225,7 @@ pub enum Response {
     GetCallerIdentity(GetCallerIdentityResponse),
     GetDelegatedAccessToken(GetDelegatedAccessTokenResponse),
     GetFederationToken(GetFederationTokenResponse),
+    GetScopedCredentials(GetScopedCredentialsResponse),
     GetSessionToken(GetSessionTokenResponse),
     GetWebIdentityToken(GetWebIdentityTokenResponse),
 }
@@ -184,6 +244,7 @@ impl Response {
             Response::GetCallerIdentity(_) => O::GetCallerIdentity,
             Response::GetDelegatedAccessToken(_) => O::GetDelegatedAccessToken,
             Response::GetFederationToken(_) => O::GetFederationToken,
+            Response::GetScopedCredentials(_) => O::GetScopedCredentials,
             Response::GetSessionToken(_) => O::GetSessionToken,
             Response::GetWebIdentityToken(_) => O::GetWebIdentityToken,
         }
@@ -198,6 +259,7 @@ impl Response {
             Response::AssumeRoot(r) => r.credentials.as_ref(),
             Response::GetDelegatedAccessToken(r) => r.credentials.as_ref(),
             Response::GetFederationToken(r) => r.credentials.as_ref(),
+            Response::GetScopedCredentials(r) => r.credentials.as_ref(),
             Response::GetSessionToken(r) => r.credentials.as_ref(),
             _ => None,
         }

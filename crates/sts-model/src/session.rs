@@ -3,6 +3,7 @@
 use time::OffsetDateTime;
 
 use crate::policy::PolicyDocument;
+use crate::response::TrustedIdentityPropagationContext;
 use crate::{Credentials, Principal, Tag};
 
 /// Which operation minted a session; decides what the session may call next.
@@ -47,6 +48,22 @@ pub struct Session {
     pub session_policies: Option<Vec<PolicyDocument>>,
     /// For GetFederationToken sessions, the user (or root) whose identity policies bound them.
     pub federating_principal: Option<Principal>,
+    /// Whether GetScopedCredentials minted this session (from a session of `kind`, whose
+    /// restrictions it keeps).
+    pub scoped: bool,
+    /// Scope-down layers added by GetScopedCredentials, oldest first: each one more layer the
+    /// session's permissions are intersected with (at most 3).
+    pub scoped_policies: Vec<PolicyDocument>,
+    /// The `ScopedSessionDescription` of the GetScopedCredentials call that minted this session.
+    pub scoped_session_description: Option<String>,
+    /// Trusted identity propagation context (from a context assertion or a context provider on the
+    /// identity provider), kept through chaining and scoping.
+    pub identity_context: Option<TrustedIdentityPropagationContext>,
+    /// What the session's session policies and tags cost in the packed form, in bytes (a scoped
+    /// session adds its layer to its caller's).
+    pub packed_bytes: usize,
+    /// The token's size before packed inputs and padding (a scoped session grows from its caller's).
+    pub base_token_len: usize,
 }
 
 impl Session {

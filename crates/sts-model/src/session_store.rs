@@ -83,6 +83,12 @@ mod tests {
             mfa_authenticated: false,
             session_policies: None,
             federating_principal: None,
+            scoped: false,
+            scoped_policies: vec![],
+            scoped_session_description: None,
+            identity_context: None,
+            packed_bytes: 0,
+            base_token_len: 0,
         }
     }
 

@@ -29,7 +29,11 @@ pub fn world() -> World {
     w.add_role(MAIN, Role::new("tagged").path("/team/").tag("Team", "red").tag("Project", "old")).unwrap();
     w.add_role(OTHER, Role::new("cross").trust(MAIN)).unwrap();
     w.add_role(OTHER, Role::new("private")).unwrap();
-    w.add_oidc_provider(MAIN, OidcProvider { url: "https://issuer.example".into(), client_ids: vec!["app".into()], jwks: None }).unwrap();
+    w.add_oidc_provider(
+        MAIN,
+        OidcProvider { url: "https://issuer.example".into(), client_ids: vec!["app".into()], jwks: None, context_provider: false },
+    )
+    .unwrap();
     let main = w.account_mut(MAIN).unwrap();
     main.outbound_web_identity_federation = true;
     main.disabled_regions.insert("ap-east-1".into());

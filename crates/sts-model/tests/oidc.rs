@@ -21,7 +21,12 @@ fn sts() -> Sts {
     let mut w = World::default();
     w.add_oidc_provider(
         ACCOUNT,
-        OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into(), "app".into()], jwks: None },
+        OidcProvider {
+            url: ISSUER.into(),
+            client_ids: vec!["sts.amazonaws.com".into(), "app".into()],
+            jwks: None,
+            context_provider: false,
+        },
     )
     .unwrap();
     w.add_role(ACCOUNT, Role::new("ci").trust(PROVIDER_ARN).max_session_duration(7200)).unwrap();
@@ -170,6 +175,7 @@ fn a_provider_jwks_replaces_the_test_keys() {
                 url: ISSUER.into(),
                 client_ids: vec!["sts.amazonaws.com".into()],
                 jwks: Some(serde_json::to_string(&only_ec).unwrap()),
+                context_provider: false,
             },
         )
         .unwrap();

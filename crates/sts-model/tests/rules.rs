@@ -562,6 +562,7 @@ fn gwit(alg: &str, duration: Option<i32>) -> Request {
         duration_seconds: duration,
         signing_algorithm: alg.into(),
         tags: tags(&[("env", "ci")]),
+        ..Default::default()
     })
 }
 

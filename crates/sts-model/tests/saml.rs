@@ -21,7 +21,12 @@ fn sts() -> Sts {
     let mut w = World::default();
     w.add_saml_provider(
         ACCOUNT,
-        SamlProvider { name: "corp".into(), entity_id: ENTITY.into(), certificate_pem: sts_model::saml::TEST_CERTIFICATE.into() },
+        SamlProvider {
+            name: "corp".into(),
+            entity_id: ENTITY.into(),
+            certificate_pem: sts_model::saml::TEST_CERTIFICATE.into(),
+            context_provider: false,
+        },
     )
     .unwrap();
     w.add_role(ACCOUNT, Role::new("federated").trust(PROVIDER).max_session_duration(7200)).unwrap();

@@ -1,7 +1,7 @@
 //! The input contract of every operation, in our own form: member names (as sent on the wire), the
 //! shape of each member (string, integer, list, structure) and its bounds and pattern.
 //!
-//! Transcribed from the botocore 1.44.5 service model (`sts-constraints.json`, copied under
+//! Transcribed from the botocore 1.44.8 service model (`sts-constraints.json`, copied under
 //! `crates/sts-wire/tests/data/` where a test walks it and proves every bound here is enforced at
 //! both edges). Patterns are full-match and Java-flavoured: `\w` and `\d` are ASCII-only, and the
 //! ARN range written `\u10000-\u10FFFF` in the model means U+10000..U+10FFFF.
@@ -57,6 +57,18 @@ pattern!(POLICY_PATTERN, POLICY_RE, r"[\u0009\u000A\u000D\u0020-\u00FF]+", r"[\x
 pattern!(TAG_KEY_PATTERN, TAG_KEY_RE, r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+", r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+");
 pattern!(TAG_VALUE_PATTERN, TAG_VALUE_RE, r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*", r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*");
 pattern!(ACCESS_KEY_ID_PATTERN, ACCESS_KEY_ID_RE, r"[\w]*", r"[A-Za-z0-9_]*");
+pattern!(
+    SCOPED_SESSION_DESCRIPTION_PATTERN,
+    SCOPED_SESSION_DESCRIPTION_RE,
+    r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*",
+    r"[\x{09}\x{0A}\x{0D}\x{20}-\x{7E}\x{A1}-\x{FF}]*"
+);
+pattern!(
+    WEB_IDENTITY_TOKEN_SCOPE_PATTERN,
+    WEB_IDENTITY_TOKEN_SCOPE_RE,
+    r"[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+( [\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+)*",
+    r"[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+( [\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+)*"
+);
 
 /// The shape of a member.
 #[derive(Debug)]
@@ -70,6 +82,8 @@ pub enum Shape {
         /// Full-match pattern.
         pattern: Option<&'static Pattern>,
     },
+    /// A string limited to the listed values (the model's `enum`), in model order.
+    Enum(&'static [&'static str]),
     /// A 32-bit integer with optional value bounds.
     Integer {
         /// Minimum value.
@@ -118,7 +132,7 @@ const fn string(min: Option<usize>, max: Option<usize>, pattern: Option<&'static
 // Named shapes of the model.
 static ARN: Shape = string(Some(20), Some(2048), Some(&ARN_PATTERN));
 static ROLE_SESSION_NAME: Shape = string(Some(2), Some(64), Some(&SESSION_NAME_PATTERN));
-static SOURCE_IDENTITY: Shape = string(Some(2), Some(64), Some(&SESSION_NAME_PATTERN));
+static SOURCE_IDENTITY: Shape = string(Some(2), Some(256), Some(&SESSION_NAME_PATTERN));
 static EXTERNAL_ID: Shape = string(Some(2), Some(1224), Some(&EXTERNAL_ID_PATTERN));
 static SERIAL_NUMBER: Shape = string(Some(9), Some(256), Some(&SERIAL_NUMBER_PATTERN));
 static TOKEN_CODE: Shape = string(Some(6), Some(6), Some(&TOKEN_CODE_PATTERN));
@@ -135,11 +149,15 @@ static ACCESS_KEY_ID: Shape = string(Some(16), Some(128), Some(&ACCESS_KEY_ID_PA
 static TARGET_PRINCIPAL: Shape = string(Some(12), Some(2048), None);
 static JWT_ALGORITHM: Shape = string(Some(5), Some(5), None);
 static AUDIENCE_STRING: Shape = string(Some(1), Some(1000), None);
-static CONTEXT_ASSERTION: Shape = string(Some(4), Some(2048), None);
+static CONTEXT_ASSERTION: Shape = string(Some(4), Some(3072), None);
+static SCOPED_SESSION_DESCRIPTION: Shape = string(Some(2), Some(256), Some(&SCOPED_SESSION_DESCRIPTION_PATTERN));
+static WEB_IDENTITY_TOKEN_SCOPE: Shape = string(Some(1), Some(256), Some(&WEB_IDENTITY_TOKEN_SCOPE_PATTERN));
+static WEB_IDENTITY_TOKEN_SUBJECT_MODE: Shape = Shape::Enum(&["AWSIdentity", "OriginIdentity"]);
 static TRADE_IN_TOKEN: Shape = string(None, None, None);
 
 static ROLE_DURATION: Shape = Shape::Integer { min: Some(900), max: Some(43200) };
 static DURATION: Shape = Shape::Integer { min: Some(900), max: Some(129_600) };
+static SCOPED_CREDENTIAL_DURATION: Shape = Shape::Integer { min: Some(1), max: Some(129_600) };
 static ROOT_DURATION: Shape = Shape::Integer { min: Some(0), max: Some(900) };
 static WEB_IDENTITY_TOKEN_DURATION: Shape = Shape::Integer { min: Some(60), max: Some(3600) };
 static MINIMUM_SESSION_TOKEN_SIZE: Shape = Shape::Integer { min: Some(0), max: Some(4096) };
@@ -205,6 +223,12 @@ static GET_FEDERATION_TOKEN: &[Member] = &[
     m("Tags", false, &TAG_LIST),
     m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
 ];
+static GET_SCOPED_CREDENTIALS: &[Member] = &[
+    m("Policy", false, &SESSION_POLICY),
+    m("DurationSeconds", false, &SCOPED_CREDENTIAL_DURATION),
+    m("MinimumSessionTokenSize", false, &MINIMUM_SESSION_TOKEN_SIZE),
+    m("ScopedSessionDescription", false, &SCOPED_SESSION_DESCRIPTION),
+];
 static GET_SESSION_TOKEN: &[Member] = &[
     m("DurationSeconds", false, &DURATION),
     m("SerialNumber", false, &SERIAL_NUMBER),
@@ -215,6 +239,8 @@ static GET_WEB_IDENTITY_TOKEN: &[Member] = &[
     m("Audience", true, &AUDIENCE_LIST),
     m("DurationSeconds", false, &WEB_IDENTITY_TOKEN_DURATION),
     m("SigningAlgorithm", true, &JWT_ALGORITHM),
+    m("Scope", false, &WEB_IDENTITY_TOKEN_SCOPE),
+    m("SubjectMode", false, &WEB_IDENTITY_TOKEN_SUBJECT_MODE),
     m("Tags", false, &TAG_LIST),
 ];
 
@@ -230,6 +256,7 @@ pub fn input_members(operation: Operation) -> &'static [Member] {
         Operation::GetCallerIdentity => GET_CALLER_IDENTITY,
         Operation::GetDelegatedAccessToken => GET_DELEGATED_ACCESS_TOKEN,
         Operation::GetFederationToken => GET_FEDERATION_TOKEN,
+        Operation::GetScopedCredentials => GET_SCOPED_CREDENTIALS,
         Operation::GetSessionToken => GET_SESSION_TOKEN,
         Operation::GetWebIdentityToken => GET_WEB_IDENTITY_TOKEN,
     }
@@ -253,6 +280,22 @@ mod tests {
         assert!(ARN_PATTERN.is_match("arn:aws:iam::123456789012:role/😀"));
         assert!(!ARN_PATTERN.is_match("arn:aws:iam::123456789012:role/\u{1}"));
         assert!(!ARN_PATTERN.is_match(""));
+    }
+
+    #[test]
+    fn scope_values_are_single_space_separated_without_quotes_commas_or_backslashes() {
+        assert!(WEB_IDENTITY_TOKEN_SCOPE_PATTERN.is_match("read:orders write"));
+        for bad in [" read", "read ", "read  write", "a\"b", "a,b", "a\\b", ""] {
+            assert!(!WEB_IDENTITY_TOKEN_SCOPE_PATTERN.is_match(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn scoped_session_description_leaves_out_del_and_c1_controls() {
+        assert!(SCOPED_SESSION_DESCRIPTION_PATTERN.is_match("nightly report ¡olé!"));
+        assert!(!SCOPED_SESSION_DESCRIPTION_PATTERN.is_match("a\u{7f}"));
+        assert!(!SCOPED_SESSION_DESCRIPTION_PATTERN.is_match("a\u{a0}"));
+        assert!(!SCOPED_SESSION_DESCRIPTION_PATTERN.is_match("a\u{100}"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Walks the service model's constraints (botocore 1.44.5, `data/sts-constraints.json`) and proves
+//! Walks the service model's constraints (botocore 1.44.8, `data/sts-constraints.json`) and proves
 //! that the decoder enforces every bound at both edges, with AWS's message, and that our own
 //! constraint table says exactly what the model says.
 
@@ -28,6 +28,10 @@ fn string_of(member: &Json, len: usize) -> String {
 
 /// A valid instance of a member, as (wire key suffix, value) pairs.
 fn valid(member: &Json, key: &str, out: &mut Vec<(String, String)>) {
+    if let Some(first) = member["enum"].as_array().and_then(|v| v.first()) {
+        out.push((key.into(), first.as_str().unwrap().into()));
+        return;
+    }
     match member["type"].as_str().unwrap() {
         "string" => out.push((key.into(), string_of(member, member["min_length"].as_u64().unwrap_or(1).max(1) as usize))),
         "integer" => out.push((key.into(), member["min_value"].as_i64().unwrap_or(0).to_string())),
@@ -76,6 +80,19 @@ fn probes(op: &Json, top: &str, member: &Json, key: &str, path: &str, siblings: 
     let sensitive = member["sensitive"] == true;
     let at = |v: &str| if sensitive { format!("Value at '{path}' failed to satisfy constraint: ") } else { value_msg(v) };
     match member["type"].as_str().unwrap() {
+        "string" if member["enum"].is_array() => {
+            let values: Vec<&str> = member["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            for v in &values {
+                emit(format!("{path} = {v} (enum)"), vec![(key.into(), v.to_string())], None);
+            }
+            // Case matters: the lower-case spelling of a value is outside the set.
+            let v = values[0].to_lowercase();
+            emit(
+                format!("{path} = {v} (outside the enum)"),
+                vec![(key.into(), v.clone())],
+                Some(format!("{}Member must satisfy enum value set: [{}]", at(&v), values.join(", "))),
+            );
+        }
         "string" => {
             if let Some(min) = member["min_length"].as_u64().map(|v| v as usize) {
                 emit(format!("{path} length {min} (min)"), vec![(key.into(), string_of(member, min))], None);
@@ -203,7 +220,7 @@ fn every_bound_of_the_model_is_enforced_at_both_edges() {
             }
         }
     }
-    // Sanity: the walk really covered the model (11 operations, dozens of bounded members).
+    // Sanity: the walk really covered the model (12 operations, dozens of bounded members).
     assert!(checked > 150, "only {checked} probes");
 }
 
@@ -240,8 +257,14 @@ fn compare_shape(shape: &Shape, json: &Json, context: &str) {
     match shape {
         Shape::String { min, max, pattern } => {
             assert_eq!(json["type"], "string", "{context}");
+            assert!(json["enum"].is_null(), "{context}: the model has an enum here");
             assert_eq!((*min, *max), (as_usize("min_length"), as_usize("max_length")), "{context} length");
             assert_eq!(pattern.map(|p| p.model), json["pattern"].as_str(), "{context} pattern");
+        }
+        Shape::Enum(values) => {
+            assert_eq!(json["type"], "string", "{context}");
+            let model: Vec<&str> = json["enum"].as_array().expect("an enum").iter().map(|v| v.as_str().unwrap()).collect();
+            assert_eq!(values.to_vec(), model, "{context} enum values");
         }
         Shape::Integer { min, max } => {
             assert_eq!(json["type"], "integer", "{context}");

@@ -18,6 +18,15 @@ fn string_strategy(min: Option<usize>, max: Option<usize>, class: &str) -> Boxed
 
 fn shape_params(shape: &'static Shape, key: String) -> BoxedStrategy<Params> {
     match shape {
+        // A space-separated list (Scope): values drawn from its class, joined by single spaces.
+        Shape::String { pattern: Some(p), .. } if p.rust.contains("( ") => {
+            let value = p.rust.split('+').next().unwrap_or("[a-z]");
+            string_regex(&format!("{value}{{1,8}}( {value}{{1,8}}){{0,4}}"))
+                .expect("valid generator regex")
+                .prop_map(move |v| vec![(key.clone(), v)])
+                .boxed()
+        }
+        Shape::Enum(values) => prop::sample::select(values.to_vec()).prop_map(move |v| vec![(key.clone(), v.to_owned())]).boxed(),
         Shape::String { min, max, pattern } => {
             let class = pattern.map_or(r"[ -~\x{A0}-\x{17F}\x{1F600}]", |p| p.rust.trim_end_matches(['*', '+']));
             string_strategy(*min, *max, class).prop_map(move |v| vec![(key.clone(), v)]).boxed()

@@ -51,6 +51,14 @@ pub(crate) fn call(
         return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     }
 
+    // Context assertions from a trusted context provider (trusted identity propagation). Without
+    // one, a chained session keeps its caller's context, as it keeps its source identity.
+    // fidelity: inferred (the chaining rule; the trust policy's sts:SetContext is not yet evaluated).
+    let identity_context = match req.provided_contexts.as_deref() {
+        Some(provided) if !provided.is_empty() => sts.provided_context(now, provided)?,
+        _ => caller.session.as_ref().and_then(|s| s.identity_context.clone()),
+    };
+
     let chained = matches!(caller.principal, Principal::AssumedRole { .. });
     let duration = req.duration_seconds.map_or(DEFAULT_DURATION, i64::from);
     if chained && duration > CHAINING_MAX {
@@ -107,8 +115,9 @@ pub(crate) fn call(
             mfa_authenticated: mfa_ok,
             session_policies,
             federating_principal: None,
+            extras: common::Extras { identity_context, ..common::Extras::default() },
         },
-    );
+    )?;
     Ok(AssumeRoleResponse {
         credentials: Some(minted.credentials),
         assumed_role_user: Some(assumed_role_user),

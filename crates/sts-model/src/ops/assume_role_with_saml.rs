@@ -68,6 +68,11 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
         Some(limit) => requested.min((limit - now).whole_seconds()).max(1),
         None => requested,
     };
+    // An encrypted assertion would leave the context out of the answer (documented); the mock's
+    // assertions are never encrypted.
+    let identity_context = provider
+        .context_provider
+        .then(|| crate::identity_context::from_saml(&provider.certificate_pem, &req.principal_arn, &verified.subject));
     let session = common::federated_session(
         sts,
         now,
@@ -83,6 +88,7 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
             policy: req.policy.as_deref(),
             policy_arns: req.policy_arns.as_deref(),
             minimum_session_token_size: req.minimum_session_token_size,
+            identity_context: identity_context.clone(),
         },
     )?;
     Ok(AssumeRoleWithSamlResponse {
@@ -97,5 +103,6 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
         source_identity: verified.source_identity,
         session_token_utilization: Some(session.minted.session_token_utilization),
         session_token_size: Some(session.minted.session_token_size),
+        trusted_identity_propagation_context: identity_context,
     })
 }

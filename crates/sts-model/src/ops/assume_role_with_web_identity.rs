@@ -79,6 +79,15 @@ pub(crate) fn call(
     if duration > i64::from(role.max_session_duration) {
         return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
     }
+    let identity_context = provider.context_provider.then(|| {
+        crate::identity_context::from_web_identity(
+            &provider.url,
+            &provider_arn,
+            &verified.subject,
+            verified.subject_type.as_deref(),
+            &verified.transaction_context,
+        )
+    });
     let session = common::federated_session(
         sts,
         now,
@@ -94,6 +103,7 @@ pub(crate) fn call(
             policy: req.policy.as_deref(),
             policy_arns: req.policy_arns.as_deref(),
             minimum_session_token_size: req.minimum_session_token_size,
+            identity_context: identity_context.clone(),
         },
     )?;
     Ok(AssumeRoleWithWebIdentityResponse {
@@ -107,5 +117,6 @@ pub(crate) fn call(
         source_identity: verified.source_identity,
         session_token_utilization: Some(session.minted.session_token_utilization),
         session_token_size: Some(session.minted.session_token_size),
+        trusted_identity_propagation_context: identity_context,
     })
 }

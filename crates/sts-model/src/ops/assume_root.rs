@@ -9,7 +9,7 @@ use super::common::{self, Mint};
 use crate::request::AssumeRootRequest;
 use crate::response::AssumeRootResponse;
 use crate::sts::CallerContext;
-use crate::{ErrorCode, Principal, SessionKind, Sts, StsError};
+use crate::{Principal, SessionKind, Sts, StsError};
 
 /// The documented root-task policies (`arn:aws:iam::aws:policy/root-task/{name}`).
 pub(crate) const TASK_POLICIES: &[&str] = &[
@@ -37,11 +37,6 @@ pub(crate) fn call(
     req: AssumeRootRequest,
 ) -> Result<AssumeRootResponse, StsError> {
     let partition = sts.config.partition.clone();
-    if sts.config.region.is_none() {
-        // Documented: regional endpoints only. The global endpoint's answer is not; InvalidAction
-        // is what a query service says of an operation it does not offer. fidelity: inferred.
-        return Err(StsError::new(ErrorCode::InvalidAction, "Could not find operation AssumeRoot for version 2011-06-15"));
-    }
     let task_arn = req.task_policy_arn.arn.clone().unwrap_or_default();
     let prefix = format!("arn:{partition}:iam::aws:policy/root-task/");
     if !task_arn.strip_prefix(&prefix).is_some_and(|name| TASK_POLICIES.contains(&name)) {
@@ -76,8 +71,9 @@ pub(crate) fn call(
             mfa_authenticated: false,
             session_policies: None,
             federating_principal: None,
+            extras: common::Extras::default(),
         },
-    );
+    )?;
     Ok(AssumeRootResponse {
         credentials: Some(minted.credentials),
         source_identity: None,

@@ -185,6 +185,26 @@ pub(crate) fn mfa_failed() -> StsError {
     StsError::new(ErrorCode::AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
 }
 
+/// What a session may carry beyond what every operation decides: most sessions have none of it.
+#[derive(Default)]
+pub(crate) struct Extras {
+    /// Minted by GetScopedCredentials.
+    pub scoped: bool,
+    pub scoped_policies: Vec<PolicyDocument>,
+    pub scoped_session_description: Option<String>,
+    pub identity_context: Option<crate::response::TrustedIdentityPropagationContext>,
+    /// An expiration set outright (a scoped session ends with its caller's), instead of `duration_seconds` from now.
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// `now + seconds`, or a `ValidationError` when that instant is past what the service can represent
+/// (a mock clock moved near year 9999). fidelity: inferred (AWS's clock never gets there).
+pub(crate) fn expiration_after(now: OffsetDateTime, seconds: i64) -> Result<OffsetDateTime, StsError> {
+    now.checked_add(Duration::seconds(seconds)).filter(|t| t.year() <= 9999).ok_or_else(|| {
+        StsError::validation(format!("The requested DurationSeconds ({seconds}) would end the session after the year 9999."))
+    })
+}
+
 /// Everything needed to mint a session.
 pub(crate) struct Mint {
     pub principal: Principal,
@@ -200,6 +220,7 @@ pub(crate) struct Mint {
     pub mfa_authenticated: bool,
     pub session_policies: Option<Vec<PolicyDocument>>,
     pub federating_principal: Option<Principal>,
+    pub extras: Extras,
 }
 
 /// A minted session's public figures.
@@ -210,7 +231,11 @@ pub(crate) struct Minted {
 }
 
 /// Mints credentials, remembers the session, and reports the token's size and utilization.
-pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Minted {
+pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Result<Minted, StsError> {
+    let expiration = match m.extras.expires_at {
+        Some(at) => at,
+        None => expiration_after(now, m.duration_seconds)?,
+    };
     let access_key_id = sts.generator.temporary_key_id(m.principal.account());
     let secret_access_key = sts.generator.secret_access_key();
     // Tokens grow with what they carry: the packed policies and tags, base64-inflated.
@@ -218,12 +243,7 @@ pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Minted {
     let minimum = m.minimum_session_token_size.map_or(0, |v| v.max(0) as usize);
     let session_token = sts.generator.session_token(natural.max(minimum));
     let size = session_token.len();
-    let credentials = Credentials {
-        access_key_id: access_key_id.clone(),
-        secret_access_key,
-        session_token,
-        expiration: now + Duration::seconds(m.duration_seconds),
-    };
+    let credentials = Credentials { access_key_id: access_key_id.clone(), secret_access_key, session_token, expiration };
     let session = Session {
         credentials: credentials.clone(),
         principal: m.principal,
@@ -235,9 +255,19 @@ pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Minted {
         mfa_authenticated: m.mfa_authenticated,
         session_policies: m.session_policies,
         federating_principal: m.federating_principal,
+        scoped: m.extras.scoped,
+        scoped_policies: m.extras.scoped_policies,
+        scoped_session_description: m.extras.scoped_session_description,
+        identity_context: m.extras.identity_context,
+        packed_bytes: m.packed.bytes,
+        base_token_len: m.base_token_len,
     };
     sts.remember(session);
-    Minted { credentials, session_token_size: size as i32, session_token_utilization: (size * 100).div_ceil(MAX_SESSION_TOKEN_SIZE) as i32 }
+    Ok(Minted {
+        credentials,
+        session_token_size: size as i32,
+        session_token_utilization: (size * 100).div_ceil(MAX_SESSION_TOKEN_SIZE) as i32,
+    })
 }
 
 /// The account and role a role ARN names, or `ValidationError` "{arn} is invalid" for an ARN that is
@@ -294,6 +324,8 @@ pub(crate) struct Federated<'a> {
     pub policy: Option<&'a str>,
     pub policy_arns: Option<&'a [PolicyDescriptor]>,
     pub minimum_session_token_size: Option<i32>,
+    /// Trusted identity propagation context, when the provider has a context provider attached.
+    pub identity_context: Option<crate::response::TrustedIdentityPropagationContext>,
 }
 
 /// The session a federated call opens: its credentials, assumed-role user and packed size.
@@ -336,8 +368,9 @@ pub(crate) fn federated_session(sts: &mut Sts, now: OffsetDateTime, f: Federated
             mfa_authenticated: false,
             session_policies,
             federating_principal: None,
+            extras: Extras { identity_context: f.identity_context, ..Extras::default() },
         },
-    );
+    )?;
     Ok(FederatedSession { minted, assumed_role_user, packed_policy_size: has_session_inputs.then(|| packed.percent()) })
 }
 

@@ -59,8 +59,9 @@ pub(crate) fn call(
             mfa_authenticated: false,
             session_policies: None,
             federating_principal: None,
+            extras: common::Extras::default(),
         },
-    );
+    )?;
     // PackedPolicySize is "not populated" for this operation (model documentation).
     Ok(GetDelegatedAccessTokenResponse {
         credentials: Some(minted.credentials),

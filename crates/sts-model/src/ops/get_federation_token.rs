@@ -51,8 +51,9 @@ pub(crate) fn call(
             // Without a session policy a federated user may do nothing: an empty layer denies.
             session_policies: Some(session_policies.unwrap_or_default()),
             federating_principal: Some(caller.principal.clone()),
+            extras: common::Extras::default(),
         },
-    );
+    )?;
     Ok(GetFederationTokenResponse {
         credentials: Some(minted.credentials),
         federated_user: Some(federated_user),

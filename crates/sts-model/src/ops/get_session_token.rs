@@ -43,8 +43,9 @@ pub(crate) fn call(
             mfa_authenticated,
             session_policies: None,
             federating_principal: None,
+            extras: common::Extras::default(),
         },
-    );
+    )?;
     Ok(GetSessionTokenResponse {
         credentials: Some(minted.credentials),
         session_token_utilization: Some(minted.session_token_utilization),

@@ -11,5 +11,6 @@ pub(crate) mod get_access_key_info;
 pub(crate) mod get_caller_identity;
 pub(crate) mod get_delegated_access_token;
 pub(crate) mod get_federation_token;
+pub(crate) mod get_scoped_credentials;
 pub(crate) mod get_session_token;
 pub(crate) mod get_web_identity_token;

@@ -159,6 +159,8 @@ struct OidcDoc {
     #[serde(default)]
     client_ids: Vec<String>,
     jwks: Option<String>,
+    #[serde(default)]
+    context_provider: bool,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +169,8 @@ struct SamlDoc {
     name: String,
     entity_id: String,
     certificate: Option<String>,
+    #[serde(default)]
+    context_provider: bool,
 }
 
 #[derive(Deserialize)]
@@ -262,7 +266,10 @@ impl WorldFile {
                 world.add_role(&id, role)?;
             }
             for p in a.oidc_providers {
-                world.add_oidc_provider(&id, OidcProvider { url: p.url, client_ids: p.client_ids, jwks: p.jwks })?;
+                world.add_oidc_provider(
+                    &id,
+                    OidcProvider { url: p.url, client_ids: p.client_ids, jwks: p.jwks, context_provider: p.context_provider },
+                )?;
             }
             for p in a.saml_providers {
                 world.add_saml_provider(
@@ -272,6 +279,7 @@ impl WorldFile {
                         entity_id: p.entity_id,
                         // Without a certificate the provider trusts the test IdP (keys/idp-rsa.crt).
                         certificate_pem: p.certificate.unwrap_or_else(|| crate::saml::TEST_CERTIFICATE.to_owned()),
+                        context_provider: p.context_provider,
                     },
                 )?;
             }

@@ -223,6 +223,9 @@ pub struct OidcProvider {
     pub client_ids: Vec<String>,
     /// The provider's JWKS document, when known in advance (else served by the mock's provider).
     pub jwks: Option<String>,
+    /// A context provider is attached: sessions from this provider carry trusted identity
+    /// propagation context (`TrustedIdentityPropagationContext` in the answer).
+    pub context_provider: bool,
 }
 
 /// An IAM SAML identity provider.
@@ -234,6 +237,9 @@ pub struct SamlProvider {
     pub entity_id: String,
     /// The IdP's signing certificate (PEM).
     pub certificate_pem: String,
+    /// A context provider is attached: sessions from this provider carry trusted identity
+    /// propagation context (`TrustedIdentityPropagationContext` in the answer).
+    pub context_provider: bool,
 }
 
 /// An AWS account.

@@ -33,7 +33,7 @@ pub(crate) fn is_known(members: &'static [Member], segments: &[&str]) -> bool {
 
 fn shape_accepts(shape: &'static Shape, rest: &[&str]) -> bool {
     match shape {
-        Shape::String { .. } | Shape::Integer { .. } => rest.is_empty(),
+        Shape::String { .. } | Shape::Enum(_) | Shape::Integer { .. } => rest.is_empty(),
         Shape::List { member, .. } => match rest {
             [] => true,
             ["member", _, tail @ ..] => shape_accepts(member, tail),
@@ -63,7 +63,7 @@ fn parse_index(text: &str) -> Result<u32, PlaceError> {
 
 fn place_value<'a>(existing: Option<Value<'a>>, shape: &'static Shape, rest: &[&str], raw: &'a str) -> Result<Value<'a>, PlaceError> {
     match shape {
-        Shape::String { .. } | Shape::Integer { .. } => match existing {
+        Shape::String { .. } | Shape::Enum(_) | Shape::Integer { .. } => match existing {
             Some(_) => Err(PlaceError::Duplicate),
             None => Ok(Value::Scalar(raw)),
         },
@@ -178,6 +178,11 @@ fn validate_value(
             }
             if let Some(p) = pattern.filter(|p| !p.is_match(s)) {
                 violation(value, member, path, format!("Member must satisfy regular expression pattern: {}", p.model), out);
+            }
+        }
+        (Shape::Enum(values), Value::Scalar(s)) => {
+            if !values.contains(s) {
+                violation(value, member, path, format!("Member must satisfy enum value set: [{}]", values.join(", ")), out);
             }
         }
         (Shape::Integer { min, max }, Value::Scalar(s)) => {

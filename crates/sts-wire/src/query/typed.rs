@@ -126,6 +126,12 @@ pub(crate) fn from_fields(operation: Operation, fields: &Fields<'_>) -> Request 
             tags: r.tags("Tags"),
             minimum_session_token_size: r.int("MinimumSessionTokenSize"),
         }),
+        Operation::GetScopedCredentials => Request::GetScopedCredentials(GetScopedCredentialsRequest {
+            policy: r.string("Policy"),
+            duration_seconds: r.int("DurationSeconds"),
+            minimum_session_token_size: r.int("MinimumSessionTokenSize"),
+            scoped_session_description: r.string("ScopedSessionDescription"),
+        }),
         Operation::GetSessionToken => Request::GetSessionToken(GetSessionTokenRequest {
             duration_seconds: r.int("DurationSeconds"),
             serial_number: r.string("SerialNumber"),
@@ -136,6 +142,8 @@ pub(crate) fn from_fields(operation: Operation, fields: &Fields<'_>) -> Request 
             audience: r.strings("Audience").unwrap_or_default(),
             duration_seconds: r.int("DurationSeconds"),
             signing_algorithm: r.required("SigningAlgorithm"),
+            scope: r.string("Scope"),
+            subject_mode: r.string("SubjectMode"),
             tags: r.tags("Tags"),
         }),
     }
@@ -248,6 +256,12 @@ pub(crate) fn to_params(request: &Request) -> Vec<(String, String)> {
             w.tags("Tags", &r.tags);
             w.int("MinimumSessionTokenSize", r.minimum_session_token_size);
         }
+        Request::GetScopedCredentials(r) => {
+            w.string("Policy", &r.policy);
+            w.int("DurationSeconds", r.duration_seconds);
+            w.int("MinimumSessionTokenSize", r.minimum_session_token_size);
+            w.string("ScopedSessionDescription", &r.scoped_session_description);
+        }
         Request::GetSessionToken(r) => {
             w.int("DurationSeconds", r.duration_seconds);
             w.string("SerialNumber", &r.serial_number);
@@ -258,6 +272,8 @@ pub(crate) fn to_params(request: &Request) -> Vec<(String, String)> {
             w.strings("Audience", &Some(r.audience.clone()));
             w.int("DurationSeconds", r.duration_seconds);
             w.put("SigningAlgorithm", r.signing_algorithm.clone());
+            w.string("Scope", &r.scope);
+            w.string("SubjectMode", &r.subject_mode);
             w.tags("Tags", &r.tags);
         }
     }

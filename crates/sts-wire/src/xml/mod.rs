@@ -110,6 +110,7 @@ fn result_name(operation: Operation) -> &'static str {
         Operation::GetCallerIdentity => "GetCallerIdentityResult",
         Operation::GetDelegatedAccessToken => "GetDelegatedAccessTokenResult",
         Operation::GetFederationToken => "GetFederationTokenResult",
+        Operation::GetScopedCredentials => "GetScopedCredentialsResult",
         Operation::GetSessionToken => "GetSessionTokenResult",
         Operation::GetWebIdentityToken => "GetWebIdentityTokenResult",
     }

@@ -39,6 +39,30 @@ fn assumed_role_user<'a>(nodes: &mut Vec<Node<'a>>, u: &'a Option<AssumedRoleUse
     }
 }
 
+/// `TrustedIdentityPropagationContext`: structures, and the model's first map, not flattened
+/// (`IdentityProvider/entry/key`, `entry/value`), as botocore's query parser reads maps.
+fn identity_context<'a>(nodes: &mut Vec<Node<'a>>, c: &'a Option<TrustedIdentityPropagationContext>) {
+    let Some(c) = c else { return };
+    let mut children = Vec::new();
+    if let Some(o) = &c.origin_identity {
+        let mut origin = Vec::new();
+        opt_text(&mut origin, "Subject", &o.subject);
+        opt_text(&mut origin, "SubjectType", &o.subject_type);
+        opt_text(&mut origin, "Issuer", &o.issuer);
+        opt_text(&mut origin, "FederatedProviderArn", &o.federated_provider_arn);
+        children.push(Node::Elem("OriginIdentity", origin));
+    }
+    if let Some(t) = &c.transaction_context {
+        let mut transaction = Vec::new();
+        if let Some(map) = &t.identity_provider {
+            let entries = map.iter().map(|(k, v)| Node::Elem("entry", vec![text("key", k.as_str()), text("value", v.as_str())])).collect();
+            transaction.push(Node::Elem("IdentityProvider", entries));
+        }
+        children.push(Node::Elem("TransactionContext", transaction));
+    }
+    nodes.push(Node::Elem("TrustedIdentityPropagationContext", children));
+}
+
 /// The children of `{Op}Result`.
 pub(crate) fn result_nodes(response: &Response) -> Vec<Node<'_>> {
     let mut n = Vec::new();
@@ -63,6 +87,7 @@ pub(crate) fn result_nodes(response: &Response) -> Vec<Node<'_>> {
             opt_text(&mut n, "SourceIdentity", &r.source_identity);
             opt_int(&mut n, "SessionTokenUtilization", r.session_token_utilization);
             opt_int(&mut n, "SessionTokenSize", r.session_token_size);
+            identity_context(&mut n, &r.trusted_identity_propagation_context);
         }
         Response::AssumeRoleWithWebIdentity(r) => {
             credentials(&mut n, &r.credentials);
@@ -74,6 +99,7 @@ pub(crate) fn result_nodes(response: &Response) -> Vec<Node<'_>> {
             opt_text(&mut n, "SourceIdentity", &r.source_identity);
             opt_int(&mut n, "SessionTokenUtilization", r.session_token_utilization);
             opt_int(&mut n, "SessionTokenSize", r.session_token_size);
+            identity_context(&mut n, &r.trusted_identity_propagation_context);
         }
         Response::AssumeRoot(r) => {
             credentials(&mut n, &r.credentials);
@@ -104,6 +130,19 @@ pub(crate) fn result_nodes(response: &Response) -> Vec<Node<'_>> {
             opt_int(&mut n, "PackedPolicySize", r.packed_policy_size);
             opt_int(&mut n, "SessionTokenUtilization", r.session_token_utilization);
             opt_int(&mut n, "SessionTokenSize", r.session_token_size);
+        }
+        Response::GetScopedCredentials(r) => {
+            credentials(&mut n, &r.credentials);
+            if let Some(info) = &r.session_info {
+                n.push(Node::Elem(
+                    "SessionInfo",
+                    vec![text("ScopedSessionId", info.scoped_session_id.as_str()), text("Arn", info.arn.as_str())],
+                ));
+            }
+            opt_int(&mut n, "SessionTokenUtilization", r.session_token_utilization);
+            opt_int(&mut n, "SessionTokenSize", r.session_token_size);
+            opt_int(&mut n, "ScopedPoliciesCount", r.scoped_policies_count);
+            opt_text(&mut n, "SourceIdentity", &r.source_identity);
         }
         Response::GetSessionToken(r) => {
             credentials(&mut n, &r.credentials);
@@ -147,6 +186,37 @@ impl Read<'_> {
         }))
     }
 
+    fn identity_context(&self) -> Result<Option<TrustedIdentityPropagationContext>, XmlError> {
+        let Some(c) = self.0.child("TrustedIdentityPropagationContext") else { return Ok(None) };
+        let origin_identity = c.child("OriginIdentity").map(|o| {
+            let o = Read(o);
+            OriginIdentity {
+                subject: o.text("Subject"),
+                subject_type: o.text("SubjectType"),
+                issuer: o.text("Issuer"),
+                federated_provider_arn: o.text("FederatedProviderArn"),
+            }
+        });
+        let transaction_context = match c.child("TransactionContext") {
+            None => None,
+            Some(t) => {
+                let identity_provider = match t.child("IdentityProvider") {
+                    None => None,
+                    Some(map) => {
+                        let mut entries = std::collections::BTreeMap::new();
+                        for entry in map.children.iter().filter(|e| e.name == "entry") {
+                            let e = Read(entry);
+                            entries.insert(e.required("key")?, e.text("value").unwrap_or_default());
+                        }
+                        Some(entries)
+                    }
+                };
+                Some(TransactionContext { identity_provider })
+            }
+        };
+        Ok(Some(TrustedIdentityPropagationContext { origin_identity, transaction_context }))
+    }
+
     fn assumed_role_user(&self) -> Result<Option<AssumedRoleUser>, XmlError> {
         let Some(u) = self.0.child("AssumedRoleUser") else { return Ok(None) };
         let u = Read(u);
@@ -179,6 +249,7 @@ pub(crate) fn from_result(operation: Operation, result: Option<&Element>) -> Res
             source_identity: r.text("SourceIdentity"),
             session_token_utilization: r.int("SessionTokenUtilization")?,
             session_token_size: r.int("SessionTokenSize")?,
+            trusted_identity_propagation_context: r.identity_context()?,
         }),
         Operation::AssumeRoleWithWebIdentity => Response::AssumeRoleWithWebIdentity(AssumeRoleWithWebIdentityResponse {
             credentials: r.credentials()?,
@@ -190,6 +261,7 @@ pub(crate) fn from_result(operation: Operation, result: Option<&Element>) -> Res
             source_identity: r.text("SourceIdentity"),
             session_token_utilization: r.int("SessionTokenUtilization")?,
             session_token_size: r.int("SessionTokenSize")?,
+            trusted_identity_propagation_context: r.identity_context()?,
         }),
         Operation::AssumeRoot => Response::AssumeRoot(AssumeRootResponse {
             credentials: r.credentials()?,
@@ -223,6 +295,20 @@ pub(crate) fn from_result(operation: Operation, result: Option<&Element>) -> Res
             packed_policy_size: r.int("PackedPolicySize")?,
             session_token_utilization: r.int("SessionTokenUtilization")?,
             session_token_size: r.int("SessionTokenSize")?,
+        }),
+        Operation::GetScopedCredentials => Response::GetScopedCredentials(GetScopedCredentialsResponse {
+            credentials: r.credentials()?,
+            session_info: match r.0.child("SessionInfo") {
+                Some(i) => {
+                    let i = Read(i);
+                    Some(ScopedSession { scoped_session_id: i.required("ScopedSessionId")?, arn: i.required("Arn")? })
+                }
+                None => None,
+            },
+            session_token_utilization: r.int("SessionTokenUtilization")?,
+            session_token_size: r.int("SessionTokenSize")?,
+            scoped_policies_count: r.int("ScopedPoliciesCount")?,
+            source_identity: r.text("SourceIdentity"),
         }),
         Operation::GetSessionToken => Response::GetSessionToken(GetSessionTokenResponse {
             credentials: r.credentials()?,
