@@ -225,6 +225,38 @@ fn model(c: &mut Criterion) {
             elapsed
         })
     });
+
+    // GetScopedCredentials from a role session. The model remembers a bounded number of sessions
+    // and every call mints one, so each batch scopes a fresh role session (minted untimed) that the
+    // batch cannot push out.
+    for (name, policy, duration) in
+        [("GetScopedCredentials_policy", Some(POLICY), None), ("GetScopedCredentials_duration", None, Some(900))]
+    {
+        let (mut sts, _) = fixture();
+        let request = Request::GetScopedCredentials(GetScopedCredentialsRequest {
+            policy: policy.map(str::to_owned),
+            duration_seconds: duration,
+            ..Default::default()
+        });
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut elapsed = Duration::ZERO;
+                let mut left = iters;
+                while left > 0 {
+                    let batch = left.min(1000);
+                    left -= batch;
+                    let base = sts.call(now(), &user, Request::AssumeRole(assume_role(false))).unwrap();
+                    let caller = Caller::from_credentials(base.credentials().unwrap());
+                    let started = Instant::now();
+                    for _ in 0..batch {
+                        black_box(sts.call(now(), &caller, black_box(&request).clone()).unwrap());
+                    }
+                    elapsed += started.elapsed();
+                }
+                elapsed
+            })
+        });
+    }
     g.finish();
 }
 

@@ -12,6 +12,7 @@ import urllib.request
 import datetime
 
 import boto3
+import botocore
 import botocore.auth
 import botocore.config
 import botocore.exceptions
@@ -86,6 +87,73 @@ try:
     check("get-session-token with session credentials fails", False)
 except botocore.exceptions.ClientError as e:
     check("get-session-token with session credentials is refused", e.response["Error"]["Message"] == "Cannot call GetSessionToken with session credentials", e.response)
+
+# GetScopedCredentials (botocore >= 1.44.7): chained from the AssumeRole session (900 seconds left).
+READ = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+scoped = session.get_scoped_credentials(Policy=READ, ScopedSessionDescription="boto3 interop")
+check("get-scoped-credentials keeps the caller's identity", scoped["SessionInfo"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/test-role/boto3", scoped)
+check("get-scoped-credentials counts one layer", scoped["ScopedPoliciesCount"] == 1 and "PackedPolicySize" not in scoped, scoped)
+check("get-scoped-credentials inherits the caller's expiration", scoped["Credentials"]["Expiration"] == creds["Expiration"], (scoped["Credentials"]["Expiration"], creds["Expiration"]))
+
+
+def as_client(credentials):
+    return client(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
+
+
+layer = scoped
+for count in (2, 3):
+    layer = as_client(layer["Credentials"]).get_scoped_credentials(Policy=READ)
+    check(f"get-scoped-credentials layer {count}", layer["ScopedPoliciesCount"] == count, layer)
+try:
+    as_client(layer["Credentials"]).get_scoped_credentials(Policy=READ)
+    check("a fourth scope-down layer fails", False)
+except botocore.exceptions.ClientError as e:
+    check("a fourth scope-down layer is refused", e.response["Error"]["Code"] == "AccessDenied", e.response)
+try:
+    session.get_scoped_credentials(DurationSeconds=3600)
+    check("an over-long scoped duration fails", False)
+except botocore.exceptions.ClientError as e:
+    check(
+        "an over-long scoped duration is InsufficientSessionLifetime (a modeled exception class)",
+        isinstance(e, session.exceptions.InsufficientSessionLifetimeException) and e.response["ResponseMetadata"]["HTTPStatusCode"] == 400,
+        e.response,
+    )
+try:
+    user.get_scoped_credentials(DurationSeconds=900)
+    check("long-term keys cannot be scoped", False)
+except botocore.exceptions.ClientError as e:
+    check("long-term keys are InvalidSubjectCredentials", isinstance(e, user.exceptions.InvalidSubjectCredentialsException), e.response)
+identity = as_client(scoped["Credentials"]).get_caller_identity()
+check("get-caller-identity with scoped credentials", identity["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/test-role/boto3", identity)
+described = [c for c in admin("journal")["calls"] if c["operation"] == "GetScopedCredentials" and ["ScopedSessionDescription", "boto3 interop"] in c["parameters"]]
+check("the journal records ScopedSessionDescription", len(described) == 1, described)
+
+# TrustedIdentityPropagationContext, with the model's first map, as botocore parses it.
+fragment = """
+[[accounts]]
+id = "123456789012"
+outbound_web_identity_federation = true
+[[accounts.oidc_providers]]
+url = "https://tip.example.com"
+client_ids = ["sts.amazonaws.com"]
+context_provider = true
+[[accounts.roles]]
+name = "propagated"
+trust = ["arn:aws:iam::123456789012:oidc-provider/tip.example.com"]
+"""
+with urllib.request.urlopen(urllib.request.Request(f"{ENDPOINT}/__sts/world", data=fragment.encode(), method="POST")) as response:
+    check("the world takes an OIDC provider with a context provider", response.status == 200)
+web_token = admin("oidc/tokens", {
+    "issuer": "https://tip.example.com", "sub": "user-7", "aud": "sts.amazonaws.com",
+    "claims": {"https://aws.amazon.com/transaction_context": {"ticket": "T-42", "desk": "7"}},
+})["token"]
+federated = boto3.client("sts", endpoint_url=ENDPOINT, region_name="us-east-1", config=botocore.config.Config(signature_version=botocore.UNSIGNED))
+answer = federated.assume_role_with_web_identity(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/propagated", RoleSessionName="tip", WebIdentityToken=web_token)
+context = answer.get("TrustedIdentityPropagationContext", {})
+check("TrustedIdentityPropagationContext origin identity", context.get("OriginIdentity", {}).get("Issuer") == "tip.example.com" and context["OriginIdentity"]["Subject"] == "user-7", answer)
+check("TrustedIdentityPropagationContext transaction map", context.get("TransactionContext", {}).get("IdentityProvider") == {"ticket": "T-42", "desk": "7"}, context)
+origin_token = as_client(answer["Credentials"]).get_web_identity_token(Audience=["https://api.example.com"], SigningAlgorithm="RS256", SubjectMode="OriginIdentity", Scope="orders:read")
+check("get-web-identity-token in OriginIdentity mode with a Scope", origin_token["WebIdentityToken"].count(".") == 2, origin_token)
 
 admin("clock", {"advance_seconds": 900})
 try:

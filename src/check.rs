@@ -139,6 +139,20 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
+/// A deviation that names no scenario of the suite hides nothing and proves nothing: a renamed
+/// scenario (a bound that moved with a new model) would otherwise leave its old entry behind while
+/// the new one fails unexplained. The whole suite must be loaded to tell, so filtered runs skip this.
+fn check_deviations_name_scenarios(args: &CheckArgs, scenarios: &[Scenario]) -> Result<(), String> {
+    let (Some(_), Some(path)) = (&args.endpoint, &args.profile) else { return Ok(()) };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let profile = Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let unknown: Vec<&str> = profile.deviations.keys().map(String::as_str).filter(|id| !scenarios.iter().any(|s| s.id == *id)).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(format!("{}: {} deviation(s) name no scenario of the suite: {}", path.display(), unknown.len(), unknown.join(", ")))
+}
+
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     match check(&args) {
@@ -155,6 +169,9 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
     let scenarios = load(args.scenarios.as_deref(), args.filter.as_deref())?;
     if scenarios.is_empty() {
         return Err("no scenario matches the filter".into());
+    }
+    if args.filter.is_none() {
+        check_deviations_name_scenarios(args, &scenarios)?;
     }
     let mut target = target(args, args.scenarios.as_deref())?;
     let progress = Progress::new(scenarios.len(), args.quiet);

@@ -296,6 +296,62 @@ fn decode_authorization_message_corrected() {
         .bind(|| insta::assert_snapshot!("decode_authorization_message__corrected", rendered));
 }
 
+/// GetScopedCredentials has no documented example yet (botocore 1.44.8 ships the same nine): its
+/// snapshot is a role session scoped with a policy, and what the documentation fixes about it is
+/// asserted here, not only shown: the caller's ARN and session in SessionInfo, one layer, the caller's
+/// expiration inherited, no PackedPolicySize, and the elements in the order of the model's output
+/// members (`output_xml_paths` of the 1.44.8 data).
+#[test]
+fn get_scoped_credentials_documented_shape() {
+    let mut sts = Sts::new(world(), SEED);
+    let caller = alice(&sts);
+    let now = parse_timestamp("now", "2026-11-20T12:00:00Z").unwrap();
+    let pairs = |items: &[(&str, &str)]| items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+    let assumed = answer(
+        &mut sts,
+        now,
+        &caller,
+        &pairs(&[
+            ("Action", "AssumeRole"),
+            ("Version", "2011-06-15"),
+            ("RoleArn", "arn:aws:iam::123456789012:role/demo"),
+            ("RoleSessionName", "Alice-session"),
+            ("ExternalId", "123ABC"),
+            ("SourceIdentity", "Alice"),
+        ]),
+    );
+    let Ok(Response::AssumeRole(role)) = assumed.outcome else { panic!("the role session opens: {}", assumed.body) };
+    let base = role.credentials.expect("credentials");
+    let session = Caller::from_credentials(&base);
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}"#;
+    let params = pairs(&[
+        ("Action", "GetScopedCredentials"),
+        ("Version", "2011-06-15"),
+        ("Policy", policy),
+        ("ScopedSessionDescription", "nightly report upload"),
+    ]);
+    let later = now + Duration::minutes(10);
+    let rendered = run(&mut sts.clone(), later, &session, &params);
+    let out = answer(&mut sts, later, &session, &params);
+    let Ok(Response::GetScopedCredentials(scoped)) = out.outcome else { panic!("scoping succeeds: {}", out.body) };
+    let info = scoped.session_info.expect("SessionInfo");
+    assert_eq!(info.arn, "arn:aws:sts::123456789012:assumed-role/demo/Alice-session");
+    assert!(info.scoped_session_id.starts_with("AROA") && info.scoped_session_id.ends_with(":Alice-session"));
+    assert_eq!(scoped.scoped_policies_count, Some(1));
+    assert_eq!(scoped.source_identity.as_deref(), Some("Alice"));
+    assert_eq!(scoped.credentials.expect("credentials").expiration, base.expiration, "inherits the caller's expiration");
+    assert!(!out.body.contains("PackedPolicySize") && !out.body.contains("AssumedRoleUser"));
+    let spec: Json = serde_json::from_str(include_str!("../crates/sts-wire/tests/data/sts-constraints.json")).unwrap();
+    let operation = spec["operations"].as_array().unwrap().iter().find(|o| o["name"] == "GetScopedCredentials").unwrap();
+    let model_order: Vec<&str> = operation["output"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    let tree = xml::parse(&out.body).unwrap();
+    let result = tree.child("GetScopedCredentialsResult").expect("result element");
+    let written: Vec<&str> = result.children.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(written, model_order, "every member present, in the model's order");
+    snapshot_settings("GetScopedCredentials of a role session, with a scope-down policy", &json!({ "policy": policy }))
+        .bind(|| insta::assert_snapshot!("get_scoped_credentials__role_session_with_policy", rendered));
+}
+
 /// Every snapshot in `golden/` belongs to an example above (no orphans left behind by a rename).
 #[test]
 fn no_orphan_snapshots() {
@@ -312,6 +368,7 @@ fn no_orphan_snapshots() {
     expected.push("assume_role__seed_john_session_corrected".into());
     expected.push("get_federation_token__seed_jane_session_corrected".into());
     expected.push("decode_authorization_message__corrected".into());
+    expected.push("get_scoped_credentials__role_session_with_policy".into());
     for e in reference["examples"].as_array().unwrap() {
         let id = example_name(e["operation"].as_str().unwrap(), e["id"].as_str().unwrap());
         expected.push(format!("{id}__documented_response"));

@@ -262,3 +262,63 @@ async fn bad_input_gets_aws_errors_never_a_500() {
     // The mock still works afterwards.
     assert_eq!(post(&sts, GCI, Some(default_creds()), sts.clock().now()).await.status, 200);
 }
+
+/// GetScopedCredentials over HTTP: the scoped credentials authenticate later calls as the caller,
+/// the journal keeps the ScopedSessionDescription, and `/__sts/evaluate` applies the layer.
+#[tokio::test]
+async fn scoped_credentials_work_over_http_and_are_journaled() {
+    let sts = MockSts::start().await;
+    sts.with_world(|w| {
+        let role = w.account_mut("123456789012").unwrap().roles.get_mut("test-role").unwrap();
+        role.inline_policies.push(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#.into());
+    });
+    let now = sts.clock().now();
+    let assume = [
+        ("Action", "AssumeRole"),
+        ("Version", "2011-06-15"),
+        ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
+        ("RoleSessionName", "http"),
+    ];
+    let reply = post(&sts, &assume, Some(default_creds()), now).await;
+    let Answer::Success(envelope) = xml::decode(&reply.body).unwrap() else { panic!("{}", reply.body) };
+    let role = envelope.response.credentials().unwrap().clone();
+    let role_creds = Credentials {
+        access_key_id: &role.access_key_id,
+        secret_access_key: &role.secret_access_key,
+        session_token: Some(&role.session_token),
+    };
+    let scope = [
+        ("Action", "GetScopedCredentials"),
+        ("Version", "2011-06-15"),
+        ("Policy", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#),
+        ("ScopedSessionDescription", "http test"),
+    ];
+    let reply = post(&sts, &scope, Some(role_creds), now).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let Answer::Success(envelope) = xml::decode(&reply.body).unwrap() else { panic!() };
+    let scoped = envelope.response.credentials().unwrap().clone();
+    let scoped_creds = Credentials {
+        access_key_id: &scoped.access_key_id,
+        secret_access_key: &scoped.secret_access_key,
+        session_token: Some(&scoped.session_token),
+    };
+    let reply = post(&sts, GCI, Some(scoped_creds), now).await;
+    assert!(reply.body.contains("<Arn>arn:aws:sts::123456789012:assumed-role/test-role/http</Arn>"), "{}", reply.body);
+    let journaled = sts.journal().calls_to("GetScopedCredentials");
+    assert_eq!(journaled.len(), 1);
+    assert!(journaled[0].parameters.contains(&("ScopedSessionDescription".to_string(), "http test".to_string())), "{:?}", journaled[0]);
+
+    let client = reqwest::Client::new();
+    for (action, decision) in [("s3:GetObject", "Allow"), ("s3:PutObject", "ImplicitDeny")] {
+        let body = format!(r#"{{"access_key_id":"{}","action":"{action}","resource":"arn:aws:s3:::b/k"}}"#, scoped.access_key_id);
+        let answer = client
+            .post(format!("{}/__sts/evaluate", sts.uri()))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let text = answer.text().await.unwrap();
+        assert!(text.contains(&format!(r#""decision":"{decision}""#)), "{action}: {text}");
+    }
+}

@@ -58,7 +58,8 @@ pub struct Session {
     pub scoped_session_description: Option<String>,
     /// Trusted identity propagation context (from a context assertion or a context provider on the
     /// identity provider), kept through chaining and scoping.
-    pub identity_context: Option<TrustedIdentityPropagationContext>,
+    /// Boxed: most sessions have none, and every session's size counts under load.
+    pub identity_context: Option<Box<TrustedIdentityPropagationContext>>,
     /// What the session's session policies and tags cost in the packed form, in bytes (a scoped
     /// session adds its layer to its caller's).
     pub packed_bytes: usize,

@@ -55,7 +55,7 @@ pub(crate) fn call(
     // one, a chained session keeps its caller's context, as it keeps its source identity.
     // fidelity: inferred (the chaining rule; the trust policy's sts:SetContext is not yet evaluated).
     let identity_context = match req.provided_contexts.as_deref() {
-        Some(provided) if !provided.is_empty() => sts.provided_context(now, provided)?,
+        Some(provided) if !provided.is_empty() => sts.provided_context(now, provided)?.map(Box::new),
         _ => caller.session.as_ref().and_then(|s| s.identity_context.clone()),
     };
 

@@ -192,7 +192,7 @@ pub(crate) struct Extras {
     pub scoped: bool,
     pub scoped_policies: Vec<PolicyDocument>,
     pub scoped_session_description: Option<String>,
-    pub identity_context: Option<crate::response::TrustedIdentityPropagationContext>,
+    pub identity_context: Option<Box<crate::response::TrustedIdentityPropagationContext>>,
     /// An expiration set outright (a scoped session ends with its caller's), instead of `duration_seconds` from now.
     pub expires_at: Option<OffsetDateTime>,
 }
@@ -368,7 +368,7 @@ pub(crate) fn federated_session(sts: &mut Sts, now: OffsetDateTime, f: Federated
             mfa_authenticated: false,
             session_policies,
             federating_principal: None,
-            extras: Extras { identity_context: f.identity_context, ..Extras::default() },
+            extras: Extras { identity_context: f.identity_context.map(Box::new), ..Extras::default() },
         },
     )?;
     Ok(FederatedSession { minted, assumed_role_user, packed_policy_size: has_session_inputs.then(|| packed.percent()) })

@@ -55,11 +55,13 @@ pub(crate) fn call(
             let asked = common::expiration_after(now, i64::from(seconds))?;
             if asked > session.credentials.expiration {
                 let remaining = (session.credentials.expiration - now).max(Duration::ZERO).whole_seconds();
-                // Documented situation; wording inferred.
+                // Documented situation; the wording follows the error shape's documentation ("the
+                // requested DurationSeconds is greater than the remaining lifetime of the calling
+                // session"), the figures are ours. fidelity: inferred.
                 return Err(StsError::new(
                     ErrorCode::InsufficientSessionLifetime,
                     format!(
-                        "The requested DurationSeconds ({seconds}) exceeds the remaining lifetime of the calling session ({remaining} seconds)."
+                        "The requested DurationSeconds ({seconds}) is greater than the remaining lifetime of the calling session ({remaining} seconds)."
                     ),
                 ));
             }
@@ -116,10 +118,11 @@ pub(crate) fn call(
     })
 }
 
-/// `InvalidSubjectCredentials`: "the calling session could not be validated or resolved as a valid
-/// session" (documented situation; wording inferred).
+/// `InvalidSubjectCredentials`: the error shape's documentation says "the session used to call
+/// GetScopedCredentials is not a valid session. The calling session's credentials could not be
+/// validated or resolved." The wire wording is not published. fidelity: inferred.
 fn subject_unresolved() -> StsError {
-    StsError::new(ErrorCode::InvalidSubjectCredentials, "The calling session could not be resolved as a valid session.")
+    StsError::new(ErrorCode::InvalidSubjectCredentials, "The calling session's credentials could not be validated or resolved.")
 }
 
 /// Whether the principal behind a session still exists as it did when the session was minted (a
