@@ -83,6 +83,13 @@ except botocore.exceptions.ClientError as e:
     check("assume-role of a missing role is AccessDenied 403", (error["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]) == ("AccessDenied", 403), e.response)
 
 try:
+    user.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/test-role", RoleSessionName="ab\x01cd")
+    check("a control character in RoleSessionName fails", False)
+except botocore.exceptions.ClientError as e:
+    # Not a ResponseParserError: the echoed value must not make the XML ill-formed.
+    check("a control character in RoleSessionName is a ValidationError botocore can parse", e.response["Error"]["Code"] == "ValidationError" and "roleSessionName" in e.response["Error"]["Message"], e.response)
+
+try:
     session.get_session_token()
     check("get-session-token with session credentials fails", False)
 except botocore.exceptions.ClientError as e:

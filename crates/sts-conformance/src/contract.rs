@@ -35,7 +35,10 @@ impl Case {
                 status: Some(400),
                 code: Some("ValidationError".into()),
                 kind: Some("Sender".into()),
-                message: Some(regex::escape(&message)),
+                // The pattern cases send U+0001, which no XML answer can carry as such (the mock
+                // writes U+FFFD in its place; what AWS writes is not documented): any one character
+                // stands there.
+                message: Some(regex::escape(&message).replace('\u{1}', ".")),
                 ..ExpectDoc::default()
             },
         };

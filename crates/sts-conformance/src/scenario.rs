@@ -181,7 +181,8 @@ pub struct ExpectDoc {
     /// The request is admitted by the input contract of this member path: any answer but a
     /// `ValidationError` about it passes (used by the generated input-contract scenarios).
     pub admits: Option<String>,
-    /// Response fields, by path under the `…Result` element (`Credentials/AccessKeyId`).
+    /// Response fields, by path under the `…Result` element (`Credentials/AccessKeyId`), or from
+    /// the envelope with a leading `/` (`/ResponseMetadata/RequestId`).
     #[serde(default)]
     pub fields: BTreeMap<String, Matcher>,
 }
@@ -303,6 +304,22 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Scenario>, LoadError> {
                 return Err(at(format!("step {}: unknown operation {call:?}", i + 1)));
             }
             if let Some(expect) = &step.expect {
+                // Keys the judge would silently ignore are refused, so a scenario says only what it checks.
+                let ignored = if expect.admits.is_some() {
+                    (expect.code.is_some() || expect.kind.is_some() || expect.message.is_some() || !expect.fields.is_empty())
+                        .then_some("admits judges alone: no code, type, message or fields beside it")
+                } else if step.admin.is_some() {
+                    (expect.code.is_some() || expect.kind.is_some() || expect.message.is_some())
+                        .then_some("an admin answer is JSON: only status and fields (its top-level keys) are judged")
+                } else if expect.code.is_some() {
+                    (!expect.fields.is_empty()).then_some("fields are read from a success; an expected error cannot have them")
+                } else {
+                    (expect.kind.is_some() || expect.message.is_some())
+                        .then_some("type and message judge an error: name its code, or drop them for a success")
+                };
+                if let Some(why) = ignored {
+                    return Err(at(format!("step {}: {why}", i + 1)));
+                }
                 for (path, m) in &expect.fields {
                     if let Some(r) = &m.regex {
                         regex::Regex::new(r).map_err(|e| at(format!("field {path}: {e}")))?;

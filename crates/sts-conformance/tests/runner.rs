@@ -152,3 +152,137 @@ expect = {{ fields = {{ decision = {{ equals = "{decision}" }} }} }}"#
     assert_eq!(run_one(&evaluate("ImplicitDeny")), Status::Passed);
     failed(run_one(&evaluate("Allow")), "admin evaluate: decision: \"ImplicitDeny\" != \"Allow\"");
 }
+
+/// A target that answers every request with one canned HTTP answer (or panics when asked to).
+struct Canned {
+    status: u16,
+    body: &'static str,
+    panic: bool,
+}
+
+struct CannedConnection(u16, &'static str);
+
+impl sts_conformance::target::Connection for CannedConnection {
+    fn send(&mut self, _: &sts_mock::HttpRequest) -> Result<sts_conformance::target::HttpAnswer, String> {
+        Ok(sts_conformance::target::HttpAnswer { status: self.0, body: self.1.into() })
+    }
+    fn now(&mut self) -> Result<sts_model::time::OffsetDateTime, String> {
+        Ok(sts_model::time::OffsetDateTime::UNIX_EPOCH)
+    }
+    fn advance_clock(&mut self, _: i64) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl sts_conformance::Target for Canned {
+    fn name(&self) -> String {
+        "canned".into()
+    }
+    fn claims(&self, _: &str) -> bool {
+        true
+    }
+    fn bind(&mut self, _: &sts_conformance::Scenario) -> Result<sts_conformance::target::Binding, String> {
+        assert!(!self.panic, "the target broke");
+        let alice = sts_conformance::symbols::Principal {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: "secret".into(),
+            session_token: None,
+        };
+        Ok(sts_conformance::target::Binding {
+            connection: Box::new(CannedConnection(self.status, self.body)),
+            symbols: Default::default(),
+            principals: [("alice".to_string(), alice)].into(),
+            host: "canned".into(),
+            region: "us-east-1".into(),
+        })
+    }
+}
+
+fn admits_against(status: u16, body: &'static str) -> Status {
+    let toml = r#"[[scenario]]
+id = "x"
+description = "d"
+features = ["input-contract"]
+fidelity = "documented"
+[[scenario.steps]]
+call = "AssumeRole"
+params = { RoleArn = "arn:aws:iam::123456789012:role/demo", RoleSessionName = "ab" }
+expect = { admits = "roleSessionName" }"#;
+    let scenarios = parse_file("t/t", toml).expect("the scenario parses");
+    runner::run(&mut Canned { status, body, panic: false }, &scenarios, |_, _, _| {}).remove(0).status
+}
+
+const ERROR: &str = r#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>CODE</Code><Message>MESSAGE</Message></Error><RequestId>r</RequestId></ErrorResponse>"#;
+
+fn error(code: &str, message: &str) -> &'static str {
+    ERROR.replace("CODE", code).replace("MESSAGE", message).leak()
+}
+
+#[test]
+fn admits_fails_on_anything_that_does_not_show_the_member_was_accepted() {
+    // Accepted: a success of the operation, or an error from the operation's own rules.
+    let success = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult/></AssumeRoleResponse>"#;
+    assert_eq!(admits_against(200, success), Status::Passed);
+    assert_eq!(admits_against(403, error("AccessDenied", "User: x is not authorized")), Status::Passed);
+    // Not accepted.
+    failed(admits_against(500, error("InternalFailure", "boom")), "got HTTP 500");
+    failed(admits_against(405, "<html>Method Not Allowed</html>"), "not an STS answer");
+    failed(admits_against(200, "<Error><Code>NoSuchBucket</Code></Error>"), "<Error>, not an STS answer");
+    failed(admits_against(400, error("InvalidAction", "Could not find operation AssumeRole for version 2011-06-15")), "got InvalidAction");
+    failed(
+        admits_against(
+            400,
+            error(
+                "ValidationError",
+                "1 validation error detected: Value 'x' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20",
+            ),
+        ),
+        "at 'roleArn' failed to satisfy constraint",
+    );
+    failed(
+        admits_against(
+            400,
+            error(
+                "ValidationError",
+                "1 validation error detected: Value 'ab' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern",
+            ),
+        ),
+        "at 'roleSessionName'",
+    );
+}
+
+#[test]
+fn a_panic_fails_its_scenario_and_the_run_goes_on() {
+    let scenarios = parse_file("t/t", &scenario("[[scenario.steps]]\ncall = \"GetCallerIdentity\"\n")).unwrap();
+    let mut both = scenarios.clone();
+    both.extend(scenarios);
+    let results = runner::run(&mut Canned { status: 200, body: "", panic: true }, &both, |_, _, _| {});
+    assert_eq!(results.len(), 2);
+    for r in results {
+        failed(r.status, "panicked: the target broke");
+    }
+}
+
+#[test]
+fn keys_the_judge_would_ignore_are_refused() {
+    let refused = |expect: &str, why: &str| {
+        let err =
+            parse_file("t/t", &scenario(&format!("[[scenario.steps]]\ncall = \"GetCallerIdentity\"\nexpect = {expect}\n"))).unwrap_err();
+        assert!(err.message.contains(why), "{expect}: {}", err.message);
+    };
+    refused(r#"{ status = 403, code = "AccessDenied", fields = { Arn = { present = true } } }"#, "an expected error cannot have them");
+    refused(r#"{ status = 200, message = "x" }"#, "name its code");
+    refused(r#"{ status = 200, type = "Sender" }"#, "name its code");
+    refused(r#"{ admits = "roleArn", code = "AccessDenied" }"#, "admits judges alone");
+}
+
+#[test]
+fn fields_reach_the_envelope_with_a_leading_slash() {
+    let with = |matcher: &str| {
+        scenario(&format!(
+            "[[scenario.steps]]\ncall = \"GetCallerIdentity\"\nexpect = {{ status = 200, fields = {{ \"/ResponseMetadata/RequestId\" = {matcher} }} }}\n"
+        ))
+    };
+    assert_eq!(run_one(&with(r#"{ regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }"#)), Status::Passed);
+    failed(run_one(&with(r#"{ equals = "not-the-request-id" }"#)), "ResponseMetadata/RequestId");
+}

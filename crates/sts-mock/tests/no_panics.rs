@@ -90,3 +90,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Whatever a caller sends, echoed or not, every answer is well-formed XML 1.0 that a strict
+    /// parser reads (the generated pattern cases send control characters on purpose).
+    #[test]
+    fn every_answer_is_well_formed_xml(
+        action in prop_oneof![
+            Just("AssumeRole".to_string()), Just("GetFederationToken".to_string()), Just("GetScopedCredentials".to_string()),
+            Just("GetWebIdentityToken".to_string()), Just("DecodeAuthorizationMessage".to_string()), "\\PC{0,12}"
+        ],
+        key in prop_oneof![
+            Just("RoleSessionName".to_string()), Just("Name".to_string()), Just("ExternalId".to_string()), Just("Policy".to_string()),
+            Just("SubjectMode".to_string()), Just("Scope".to_string()), Just("EncodedMessage".to_string()),
+            Just("Tags.member.1.Key".to_string()), "[A-Za-z.0-9]{1,20}"
+        ],
+        value in "[\\u{0}-\\u{1F}\\u{7F}-\\u{A0}\\u{FFFD}-\\u{FFFF}a-z<>&'\"]{0,12}",
+        role_arn in prop_oneof![Just("arn:aws:iam::123456789012:role/test-role".to_string()), "\\PC{0,30}"],
+    ) {
+        let mut sts = Sts::new(default_world(), 1);
+        let caller = sts_model::Caller::access_key(sts_mock::DEFAULT_ACCESS_KEY_ID);
+        let params: Vec<(String, String)> = vec![
+            ("Action".into(), action),
+            ("Version".into(), "2011-06-15".into()),
+            ("RoleArn".into(), role_arn),
+            ("RoleSessionName".into(), "ok".into()),
+            (key, value),
+        ];
+        let out = sts_mock::in_process::answer(&mut sts, start(), &caller, &params);
+        prop_assert!(sts_wire::xml::parse(&out.body).is_ok(), "{:?}", out.body);
+    }
+}

@@ -37,7 +37,17 @@ fn malformed(e: impl std::fmt::Display) -> XmlError {
     XmlError::Malformed(e.to_string())
 }
 
-/// Parses `xml` into its root element.
+/// XML 1.0's Char production: a document holding a character outside it is not well-formed, and
+/// the parsers SDKs use (expat, in botocore) refuse it. quick-xml does not check; we do, so that the
+/// suite judges answers as strictly as a client would.
+fn strict_chars(text: &str) -> Result<(), XmlError> {
+    match text.chars().find(|c| super::write::is_forbidden_xml_char(*c)) {
+        Some(c) => Err(XmlError::Malformed(format!("character U+{:04X} is not allowed in XML 1.0", u32::from(c)))),
+        None => Ok(()),
+    }
+}
+
+/// Parses `xml` into its root element, refusing characters XML 1.0 does not allow.
 pub fn parse(xml: &str) -> Result<Element, XmlError> {
     let mut reader = Reader::from_str(xml);
     let mut stack: Vec<Element> = Vec::new();
@@ -69,8 +79,10 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 }
             }
             Event::Text(text) => {
+                let content = text.xml10_content();
+                strict_chars(&content)?;
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&text.xml10_content());
+                    top.text.push_str(&content);
                 }
             }
             Event::CData(data) => {
@@ -81,6 +93,8 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
             Event::GeneralRef(reference) => {
                 let raw = format!("&{};", &*reference);
                 let resolved = quick_xml::escape::unescape(&raw).map_err(malformed)?;
+                // `&#1;` names a character XML 1.0 forbids: not well-formed either.
+                strict_chars(&resolved)?;
                 if let Some(top) = stack.last_mut() {
                     top.text.push_str(&resolved);
                 }
@@ -88,5 +102,18 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
             Event::Eof => return Err(malformed("no root element")),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod strict_tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_characters_raw_or_referenced_are_not_well_formed() {
+        assert!(parse("<a>x\u{1}y</a>").is_err());
+        assert!(parse("<a>x&#1;y</a>").is_err());
+        assert!(parse("<a>x&#xFFFE;y</a>").is_err());
+        assert_eq!(parse("<a>x&#9;y&#xE9;</a>").unwrap().text, "x\ty\u{e9}");
     }
 }

@@ -27,6 +27,24 @@ pub(crate) fn size(node: &Node<'_>, depth: usize) -> usize {
         }
 }
 
+/// Whether `value` holds a character XML 1.0 does not allow in a document, even as a character
+/// reference: controls other than tab, line feed and carriage return, and U+FFFE/U+FFFF.
+pub(crate) fn has_forbidden_xml_chars(value: &str) -> bool {
+    // U+FFFE and U+FFFF are EF BF BE / EF BF BF in UTF-8.
+    value.bytes().any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF) && value.chars().any(is_forbidden_xml_char)
+}
+
+pub(crate) fn is_forbidden_xml_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Echoed values (a RoleSessionName in a ValidationError) may carry such characters: they are
+/// written as U+FFFD, so every answer stays well-formed XML that SDK parsers (expat in botocore)
+/// read. What AWS writes in their place is not documented. fidelity: inferred.
+fn replace_forbidden_xml_chars(value: &str) -> String {
+    value.chars().map(|c| if is_forbidden_xml_char(c) { '\u{FFFD}' } else { c }).collect()
+}
+
 pub(crate) fn write(out: &mut String, node: &Node<'_>, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
@@ -38,10 +56,12 @@ pub(crate) fn write(out: &mut String, node: &Node<'_>, depth: usize) {
             out.push('>');
             // `<`, `>` and `&` only: quotes need no escaping in text content, and JSON values (DecodedMessage) stay readable.
             // Most values (keys, tokens, ARNs) have nothing to escape: skip the escaper's per-char loop.
+            let value: Cow<'_, str> =
+                if has_forbidden_xml_chars(value) { Cow::Owned(replace_forbidden_xml_chars(value)) } else { Cow::Borrowed(value) };
             if memchr::memchr3(b'<', b'>', b'&', value.as_bytes()).is_some() {
                 out.push_str(&partial_escape(value.as_ref()));
             } else {
-                out.push_str(value);
+                out.push_str(&value);
             }
             out.push_str("</");
             out.push_str(name);
@@ -72,6 +92,14 @@ pub(crate) fn write(out: &mut String, node: &Node<'_>, depth: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_xml_forbids_are_replaced_and_the_rest_kept() {
+        let mut out = String::new();
+        write(&mut out, &text("Message", "a\u{1}b\u{1f}c\td\ne\u{FFFE}f<g>&\u{FFFD}é"), 0);
+        assert_eq!(out, "<Message>a\u{FFFD}b\u{FFFD}c\td\ne\u{FFFD}f&lt;g&gt;&amp;\u{FFFD}é</Message>\n");
+        assert!(!has_forbidden_xml_chars("ASIA\u{EFFF}é\t\r\n"), "U+EFFF and é start with other bytes or are allowed");
+    }
 
     #[test]
     fn size_is_the_written_length() {
