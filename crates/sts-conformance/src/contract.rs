@@ -105,18 +105,49 @@ fn sample_for_path(path: &str) -> Option<&'static str> {
 
 /// Valid wire pairs for `shape` at `key`.
 fn valid(shape: &'static Shape, key: &str, out: &mut Vec<(String, String)>) {
+    valid_nth(shape, key, 1, out)
+}
+
+/// Valid wire pairs for the `nth` item of a list: strings differ from item to item (51 identical
+/// tag keys would be refused as duplicates, not for their number), other shapes as [`valid`].
+fn valid_nth(shape: &'static Shape, key: &str, nth: usize, out: &mut Vec<(String, String)>) {
     match shape {
-        Shape::String { min, .. } => out.push((key.into(), filler(shape, min.unwrap_or(1).max(1)))),
+        Shape::String { min, max, pattern } => {
+            let base = filler(shape, min.unwrap_or(1).max(1));
+            let value = if nth <= 1 {
+                base
+            } else {
+                // The item number in digits, else in letters, appended or replacing the tail.
+                let letters: String = {
+                    let (mut n, mut s) = (nth, String::new());
+                    while n > 0 {
+                        s.insert(0, char::from(b'a' + ((n - 1) % 26) as u8));
+                        n = (n - 1) / 26;
+                    }
+                    s
+                };
+                let fits = |v: &String| v.chars().count() <= max.unwrap_or(usize::MAX) && pattern.is_none_or(|p| p.is_match(v));
+                [nth.to_string(), letters]
+                    .into_iter()
+                    .flat_map(|tag| {
+                        let keep = base.chars().count().saturating_sub(tag.chars().count());
+                        [format!("{base}{tag}"), format!("{}{tag}", base.chars().take(keep).collect::<String>())]
+                    })
+                    .find(|v| fits(v) && v.chars().count() >= min.unwrap_or(0))
+                    .unwrap_or(base)
+            };
+            out.push((key.into(), value));
+        }
         Shape::Enum(values) => out.push((key.into(), values.first().copied().unwrap_or_default().into())),
         Shape::Integer { min, .. } => out.push((key.into(), min.unwrap_or(0).to_string())),
         Shape::List { min, member, .. } => {
             for i in 1..=min.unwrap_or(1).max(1) {
-                valid(member, &format!("{key}.member.{i}"), out);
+                valid_nth(member, &format!("{key}.member.{i}"), i, out);
             }
         }
         Shape::Structure(fields) => {
             for f in fields.iter() {
-                valid(f.shape, &format!("{key}.{}", f.name), out);
+                valid_nth(f.shape, &format!("{key}.{}", f.name), nth, out);
             }
         }
     }
@@ -266,7 +297,7 @@ impl Builder {
                         v.push((key.to_string(), String::new()));
                     }
                     for i in 1..=n {
-                        valid(item, &format!("{key}.member.{i}"), &mut v);
+                        valid_nth(item, &format!("{key}.member.{i}"), i, &mut v);
                     }
                     v
                 };
@@ -364,5 +395,29 @@ mod tests {
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len(), "case ids must be unique");
+    }
+
+    /// The list-size cases send distinct members: their only fault is their number.
+    #[test]
+    fn list_items_are_distinct() {
+        {
+            for case in cases() {
+                let mut by_list: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+                for (key, value) in &case.params {
+                    if let Some((list, rest)) = key.split_once(".member.") {
+                        let field = rest.split_once('.').map_or("", |(_, f)| f);
+                        if field != "Value" {
+                            by_list.entry(format!("{list}/{field}")).or_default().push(value);
+                        }
+                    }
+                }
+                for (list, values) in by_list {
+                    let mut unique = values.clone();
+                    unique.sort();
+                    unique.dedup();
+                    assert_eq!(unique.len(), values.len(), "{}: {list} repeats a member: {values:?}", case.id);
+                }
+            }
+        }
     }
 }
