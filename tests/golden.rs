@@ -190,8 +190,12 @@ fn seed_page_examples_corrected() {
         assert!(rendered.contains("status: 200"), "{id}: corrected request must succeed:\n{rendered}");
         let out = answer(&mut sts, now, &caller, &params);
         let excused: &[(&str, &str)] = match id {
-            "assume_role__seed_john_session" => &[("AssumedRoleUser/Arn", "the documented ARN names session John, the request John-session (ERRATA 3)")],
-            "get_federation_token__seed_jane_session" => &[("FederatedUser/Arn", "the documented ARN names Jean, the request Jane-session (ERRATA 9)")],
+            "assume_role__seed_john_session" => {
+                &[("AssumedRoleUser/Arn", "the documented ARN names session John, the request John-session (ERRATA 3)")]
+            }
+            "get_federation_token__seed_jane_session" => {
+                &[("FederatedUser/Arn", "the documented ARN names Jean, the request Jane-session (ERRATA 9)")]
+            }
             _ => &[],
         };
         assert_documented_values(id, &out.body, example["response_xml"].as_str().unwrap(), excused);

@@ -91,3 +91,52 @@ fn bad_worlds_are_refused_with_a_message_that_names_the_problem() {
         assert!(err.to_string().contains(expected), "{text:?}: {err}");
     }
 }
+
+/// A fragment (the admin API's `/__sts/world`, a scenario's setup) keeps the root key it names.
+#[test]
+fn extending_keeps_a_fragments_root_key() {
+    let mut world = WorldFile::parse("[[accounts]]\nid = \"123456789012\"").unwrap().world;
+    let fragment = WorldFile::parse(
+        "[[accounts]]\nid = \"123456789012\"\nroot_access_key = { id = \"AKIAROOTROOTROOTROOT\", secret = \"root-secret-root-secret-root-secret-0000\" }",
+    )
+    .unwrap();
+    world.extend(fragment.world).unwrap();
+    assert_eq!(world.root_key("123456789012").unwrap().access_key_id, "AKIAROOTROOTROOTROOT");
+    assert!(world.long_term_key("AKIAROOTROOTROOTROOT").is_some());
+}
+
+/// A fragment that fails halfway leaves the world as it was.
+#[test]
+fn a_refused_fragment_changes_nothing() {
+    let mut world = WorldFile::parse(
+        "[[accounts]]\nid = \"123456789012\"\n[[accounts.users]]\nname = \"alice\"\naccess_keys = [{ id = \"AKIAALICEALICEALICE1\", secret = \"s1\" }]",
+    )
+    .unwrap()
+    .world;
+    // Accounts apply in id order: the role in 123456789012 first; then bob, in 222222222222, claims
+    // alice's key, which is refused.
+    let mut fragment = WorldFile::parse("[[accounts]]\nid = \"123456789012\"\n[[accounts.roles]]\nname = \"new\"").unwrap().world;
+    fragment.add_user("222222222222", sts_model::world::User::new("bob")).unwrap();
+    fragment.account_mut("222222222222").unwrap().users.get_mut("bob").unwrap().access_keys[0].access_key_id =
+        "AKIAALICEALICEALICE1".into();
+    assert!(world.extend(fragment).is_err());
+    assert!(world.role("123456789012", "new").is_none(), "no part of the refused fragment was applied");
+    assert!(world.account("222222222222").is_none());
+}
+
+/// Replacing a user with new keys retires the old ones (IAM would never leave them working).
+#[test]
+fn a_replaced_users_old_keys_stop_working() {
+    let mut world = WorldFile::parse(
+        "[[accounts]]\nid = \"123456789012\"\n[[accounts.users]]\nname = \"alice\"\naccess_keys = [{ id = \"AKIAALICEALICEALICE1\", secret = \"s1\" }]",
+    )
+    .unwrap()
+    .world;
+    let fragment = WorldFile::parse(
+        "[[accounts]]\nid = \"123456789012\"\n[[accounts.users]]\nname = \"alice\"\naccess_keys = [{ id = \"AKIAALICEALICEALICE2\", secret = \"s2\" }]",
+    )
+    .unwrap();
+    world.extend(fragment.world).unwrap();
+    assert!(world.long_term_key("AKIAALICEALICEALICE1").is_none());
+    assert!(world.long_term_key("AKIAALICEALICEALICE2").is_some());
+}

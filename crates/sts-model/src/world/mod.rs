@@ -366,8 +366,25 @@ impl World {
             let key_id = derived_id("AKIA", account, "access-key", &user.name);
             user.access_keys.push(AccessKey { secret_access_key: derived_secret(&key_id), access_key_id: key_id });
         }
+        let owner = KeyOwner::User { account: account.into(), name: user.name.clone() };
         for key in &user.access_keys {
-            self.register_key(key, KeyOwner::User { account: account.into(), name: user.name.clone() })?;
+            if let Some((existing, _)) = self.keys.get(&key.access_key_id)
+                && *existing != owner
+            {
+                return Err(WorldError(format!("access key {} is given to two principals", key.access_key_id)));
+            }
+        }
+        // A replaced user's old keys stop working, as IAM deletes a user's keys with the user.
+        let old: Vec<String> = self.accounts[account]
+            .users
+            .get(&user.name)
+            .map(|u| u.access_keys.iter().map(|k| k.access_key_id.clone()).collect())
+            .unwrap_or_default();
+        for key in old {
+            self.keys.remove(&key);
+        }
+        for key in &user.access_keys {
+            self.register_key(key, owner.clone())?;
         }
         let acct = self.accounts.get_mut(account).expect("account added above");
         let name = user.name.clone();
@@ -457,6 +474,16 @@ impl World {
     }
 }
 
+/// Whether a trust entry is the ARN of the role a role session belongs to, path included: a
+/// session's principal does not carry its role's path (`assumed-role/tagged/s` for
+/// `role/app/tagged`), and role names are unique in an account, so the entry's last segment and
+/// account decide.
+fn names_role_of(entry: &str, principal: &crate::Principal, partition: &str) -> bool {
+    let crate::Principal::AssumedRole { account, role_name, .. } = principal else { return false };
+    let prefix = format!("arn:{partition}:iam::{account}:role/");
+    entry.strip_prefix(&prefix).is_some_and(|rest| rest.rsplit('/').next() == Some(role_name.as_str()))
+}
+
 impl Trust {
     /// Whether every condition holds for `context` (keys lower-cased).
     pub fn conditions_hold(&self, context: &std::collections::HashMap<String, Vec<String>>) -> bool {
@@ -474,15 +501,28 @@ impl Trust {
         }
         let root = format!("arn:{partition}:iam::{account}:root");
         let own = principal.trust_arn(partition);
-        self.principals.iter().any(|p| p == "*" || p == account || *p == root || *p == own)
+        self.principals.iter().any(|p| p == "*" || p == account || *p == root || *p == own || names_role_of(p, principal, partition))
     }
 }
 
 impl World {
-    /// Adds everything `other` holds (accounts and their settings, users, roles, providers, managed
-    /// policies) to this world; entities with the same name are replaced.
+    /// Adds everything `other` holds (accounts and their settings, root keys, users, roles,
+    /// providers, managed policies) to this world; entities with the same name are replaced. All or
+    /// nothing: when a part is refused, the world is left as it was.
     pub fn extend(&mut self, other: World) -> Result<(), WorldError> {
+        let mut next = self.clone();
+        next.extend_in_place(other)?;
+        *self = next;
+        Ok(())
+    }
+
+    fn extend_in_place(&mut self, other: World) -> Result<(), WorldError> {
         for (id, account) in other.accounts {
+            // A root key the fragment gave (not the one derived for every new account) replaces ours.
+            let derived = derived_id("AKIA", &id, "access-key", "<root>");
+            if let Some(key) = account.root_access_keys.first().filter(|k| k.access_key_id != derived) {
+                self.set_root_access_key(&id, key.clone())?;
+            }
             let target = self.add_account(&id)?;
             target.management_account = account.management_account.or(target.management_account.take());
             target.root_access_admin |= account.root_access_admin;
