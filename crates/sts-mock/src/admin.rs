@@ -82,6 +82,50 @@ fn clock_state(service: &Service) -> (u16, String) {
     ok(json!({ "now": service.clock.now().format(&Rfc3339).unwrap_or_default(), "frozen": service.clock.is_frozen() }))
 }
 
+/// An optional integer field: absent gives `default`; anything but an integer in `range` is a 400
+/// naming the field (a `-1` count or a 300-billion-second offset is a mistake, not a wish).
+fn int_field(v: &Value, name: &str, default: i64, range: std::ops::RangeInclusive<i64>) -> Result<i64, (u16, String)> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(default),
+        Some(n) => n
+            .as_i64()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| bad(400, format!("{name} must be an integer from {} to {}", range.start(), range.end()))),
+    }
+}
+
+/// The latest instant the mock's clock may show: far enough from year 9999 that every duration STS
+/// adds to it (36 hours at most) still has a date. Beyond it, time arithmetic would overflow.
+/// (253370678400 is 9998-12-31T00:00:00Z.)
+fn latest_clock() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(253_370_678_400).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// `now + seconds` when it stays within the clock's range, else a 400.
+fn instant_after(now: OffsetDateTime, seconds: i64, what: &str) -> Result<OffsetDateTime, (u16, String)> {
+    now.checked_add(Duration::seconds(seconds))
+        .filter(|t| *t >= OffsetDateTime::UNIX_EPOCH && *t <= latest_clock())
+        .ok_or_else(|| bad(400, format!("{what}: the instant {seconds} seconds from the mock's clock is outside 1970..9998")))
+}
+
+/// String values of a JSON object (tags): anything else is a 400, never an empty string.
+fn string_map(v: &Value, name: &str) -> Result<Vec<(String, String)>, (u16, String)> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(k, value)| match value.as_str() {
+                Some(text) => Ok((k.clone(), text.to_owned())),
+                None => Err(bad(400, format!("{name}.{k} must be a string"))),
+            })
+            .collect(),
+        Some(_) => Err(bad(400, format!("{name} must be an object of strings"))),
+    }
+}
+
+/// Ten years: the widest offset an admin route takes for token and assertion times.
+const TEN_YEARS: i64 = 10 * 366 * 86_400;
+
 fn set_clock(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
     if v.get("freeze").and_then(Value::as_bool) == Some(true) {
         service.clock.freeze();
@@ -89,8 +133,13 @@ fn set_clock(service: &Service, v: &Value) -> Result<(u16, String), (u16, String
         service.clock.resume();
     } else if let Some(at) = v.get("set").and_then(Value::as_str) {
         let at = OffsetDateTime::parse(at, &Rfc3339).map_err(|e| bad(400, format!("set: {e}")))?;
+        if at < OffsetDateTime::UNIX_EPOCH || at > latest_clock() {
+            return Err(bad(400, "set: the mock's clock must stay within 1970-01-01 and 9998-12-31"));
+        }
         service.clock.set(at);
-    } else if let Some(seconds) = v.get("advance_seconds").and_then(Value::as_i64) {
+    } else if v.get("advance_seconds").is_some() {
+        let seconds = int_field(v, "advance_seconds", 0, -TEN_YEARS * 100..=TEN_YEARS * 100)?;
+        instant_after(service.clock.now(), seconds, "advance_seconds")?;
         service.clock.advance(Duration::seconds(seconds));
     } else {
         return Err(bad(400, "expected one of freeze, resume, set, advance_seconds"));
@@ -108,7 +157,7 @@ fn add_fault(service: &Service, v: &Value) -> Result<(u16, String), (u16, String
         Some("internal_failure") => Fault::InternalFailure,
         Some("service_unavailable") => Fault::ServiceUnavailable,
         Some("drop_connection") => Fault::DropConnection,
-        Some("latency") => Fault::Latency(std::time::Duration::from_millis(v.get("latency_ms").and_then(Value::as_u64).unwrap_or(1000))),
+        Some("latency") => Fault::Latency(std::time::Duration::from_millis(int_field(v, "latency_ms", 1000, 0..=600_000)? as u64)),
         Some("idp_unreachable") => Fault::IdpUnreachable,
         Some("jwks_unavailable") => Fault::JwksUnavailable,
         other => return Err(bad(400, format!("unknown fault kind {other:?}"))),
@@ -117,7 +166,11 @@ fn add_fault(service: &Service, v: &Value) -> Result<(u16, String), (u16, String
     if matches!(fault, Fault::IdpUnreachable | Fault::JwksUnavailable) && operation.is_none() {
         operation = Some(Operation::AssumeRoleWithWebIdentity);
     }
-    let count = v.get("count").and_then(Value::as_u64).map(|n| n.min(u64::from(u32::MAX)) as u32);
+    // Absent: every call from now on; else that many calls.
+    let count = match v.get("count") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(int_field(v, "count", 1, 1..=i64::from(u32::MAX))? as u32),
+    };
     service.faults.add(operation, fault, count);
     Ok(ok(json!({ "active": service.faults.len() })))
 }
@@ -145,11 +198,9 @@ fn credentials(service: &Service, query: Option<&str>) -> (u16, String) {
 
 fn trade_in_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
     let role_arn = v.get("role_arn").and_then(Value::as_str).ok_or_else(|| bad(400, "role_arn is required"))?;
-    let expires = service.clock.now() + Duration::seconds(v.get("expires_in_seconds").and_then(Value::as_i64).unwrap_or(600));
-    let tags = match v.get("tags") {
-        Some(Value::Object(map)) => map.iter().map(|(k, v)| sts_model::Tag::new(k.clone(), v.as_str().unwrap_or_default())).collect(),
-        _ => Vec::new(),
-    };
+    let lifetime = int_field(v, "expires_in_seconds", 600, -TEN_YEARS..=TEN_YEARS)?;
+    let expires = instant_after(service.clock.now(), lifetime, "expires_in_seconds")?;
+    let tags = string_map(v, "tags")?.into_iter().map(|(k, v)| sts_model::Tag::new(k, v)).collect();
     let token = service.sts().issue_trade_in_token_with_tags(role_arn, expires, tags).map_err(|e| bad(400, e.message))?;
     Ok(ok(json!({ "token": token })))
 }
@@ -224,9 +275,11 @@ fn evaluate(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)
 fn oidc_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
     use sts_model::oidc::TokenBuilder;
     let issuer = v.get("issuer").and_then(Value::as_str).ok_or_else(|| bad(400, "issuer is required"))?;
-    let offset = v.get("issued_at_offset_seconds").and_then(Value::as_i64).unwrap_or(0);
-    let mut token = TokenBuilder::new(issuer, service.clock.now() + Duration::seconds(offset))
-        .exp_in(v.get("expires_in_seconds").and_then(Value::as_i64).unwrap_or(3600));
+    let offset = int_field(v, "issued_at_offset_seconds", 0, -TEN_YEARS..=TEN_YEARS)?;
+    let lifetime = int_field(v, "expires_in_seconds", 3600, -TEN_YEARS..=TEN_YEARS)?;
+    let issued = instant_after(service.clock.now(), offset, "issued_at_offset_seconds")?;
+    instant_after(issued, lifetime, "expires_in_seconds")?;
+    let mut token = TokenBuilder::new(issuer, issued).exp_in(lifetime);
     for name in ["sub", "aud", "azp"] {
         if let Some(value) = v.get(name) {
             token = token.claim(name, value.clone());
@@ -238,7 +291,12 @@ fn oidc_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, Strin
         }
     }
     if let Some(alg) = v.get("algorithm").and_then(Value::as_str) {
-        let alg: sts_model::oidc::Algorithm = alg.parse().map_err(|_| bad(400, format!("unknown algorithm {alg}")))?;
+        // Only the algorithms the test IdP holds a key for (an HS256 or EdDSA token could not be signed).
+        use sts_model::oidc::Algorithm as A;
+        let alg: A = alg.parse().map_err(|_| bad(400, format!("unknown algorithm {alg}")))?;
+        if !matches!(alg, A::RS256 | A::RS384 | A::RS512 | A::PS256 | A::PS384 | A::PS512 | A::ES256 | A::ES384) {
+            return Err(bad(400, format!("the test IdP signs with RS256/384/512, PS256/384/512, ES256 or ES384, not {alg:?}")));
+        }
         token = token.algorithm(alg);
     }
     if v.get("untrusted_key").and_then(Value::as_bool) == Some(true) {
@@ -283,10 +341,12 @@ fn saml_assertion(service: &Service, v: &Value) -> Result<(u16, String), (u16, S
     use sts_model::saml::{AssertionBuilder, Signed};
     let text = |name: &str| v.get(name).and_then(Value::as_str);
     let issuer = text("issuer").ok_or_else(|| bad(400, "issuer is required"))?;
-    let issued = service.clock.now() + Duration::seconds(v.get("issued_at_offset_seconds").and_then(Value::as_i64).unwrap_or(0));
+    let offset = int_field(v, "issued_at_offset_seconds", 0, -TEN_YEARS..=TEN_YEARS)?;
+    let issued = instant_after(service.clock.now(), offset, "issued_at_offset_seconds")?;
     let mut b = AssertionBuilder::new(issuer, issued);
-    if let Some(seconds) = v.get("valid_seconds").and_then(Value::as_i64) {
-        b = b.not_on_or_after(issued + Duration::seconds(seconds));
+    if v.get("valid_seconds").is_some() {
+        let seconds = int_field(v, "valid_seconds", 300, -TEN_YEARS..=TEN_YEARS)?;
+        b = b.not_on_or_after(instant_after(issued, seconds, "valid_seconds")?);
     }
     if let (Some(role), Some(provider)) = (text("role_arn"), text("principal_arn")) {
         b = if v.get("provider_first").and_then(Value::as_bool) == Some(true) {
@@ -310,10 +370,8 @@ fn saml_assertion(service: &Service, v: &Value) -> Result<(u16, String), (u16, S
     if let Some(d) = text("session_duration") {
         b = b.session_duration(d);
     }
-    if let Some(Value::Object(tags)) = v.get("tags") {
-        for (k, value) in tags {
-            b = b.tag(k, value.as_str().unwrap_or_default());
-        }
+    for (k, value) in string_map(v, "tags")? {
+        b = b.tag(&k, &value);
     }
     if let Some(Value::Array(keys)) = v.get("transitive_tag_keys") {
         let keys: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();

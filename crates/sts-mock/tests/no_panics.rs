@@ -123,3 +123,83 @@ proptest! {
         prop_assert!(sts_wire::xml::parse(&out.body).is_ok(), "{:?}", out.body);
     }
 }
+
+fn admin(service: &Service, path: &str, body: &str) -> (u16, String) {
+    let request = HttpRequest {
+        method: "POST".into(),
+        path: format!("/__sts/{path}"),
+        query: None,
+        headers: vec![("host".into(), "localhost".into()), ("content-type".into(), "application/json".into())],
+        body: body.as_bytes().to_vec(),
+    };
+    match service.handle(&request) {
+        Reply::Answer { status, body, .. } => (status, body.to_string()),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Admin inputs that used to be reinterpreted (a count of -1 meant forever, a number as a tag
+/// value meant "") or to overflow the clock (and panic) are refused with a 400 that names them.
+#[test]
+fn out_of_range_admin_inputs_are_refused_not_reinterpreted() {
+    let service = service();
+    for (path, body, names) in [
+        ("clock", r#"{"advance_seconds":300000000000}"#, "advance_seconds"),
+        ("clock", r#"{"set":"9999-12-31T23:59:59Z"}"#, "set"),
+        ("faults", r#"{"kind":"throttle","count":-1}"#, "count"),
+        ("faults", r#"{"kind":"latency","latency_ms":-5}"#, "latency_ms"),
+        (
+            "trade-in-tokens",
+            r#"{"role_arn":"arn:aws:iam::123456789012:role/test-role","expires_in_seconds":9223372036854775807}"#,
+            "expires_in_seconds",
+        ),
+        ("trade-in-tokens", r#"{"role_arn":"arn:aws:iam::123456789012:role/test-role","tags":{"Team":7}}"#, "tags.Team"),
+        ("oidc/tokens", r#"{"issuer":"https://oidc.example.com","expires_in_seconds":9223372036854775807}"#, "expires_in_seconds"),
+        ("oidc/tokens", r#"{"issuer":"https://oidc.example.com","algorithm":"HS256"}"#, "HS256"),
+        (
+            "saml/assertions",
+            r#"{"issuer":"https://idp.example.com","issued_at_offset_seconds":-9223372036854775808}"#,
+            "issued_at_offset_seconds",
+        ),
+        ("saml/assertions", r#"{"issuer":"https://idp.example.com","tags":{"Team":["a"]}}"#, "tags.Team"),
+    ] {
+        let (status, answer) = admin(&service, path, body);
+        assert_eq!(status, 400, "{path} {body}: {answer}");
+        assert!(answer.contains(names), "{path} {body}: {answer}");
+    }
+    assert_eq!(service.faults_handle().len(), 0, "no refused fault was added");
+    assert_eq!(service.clock_handle().now(), start(), "no refused clock move happened");
+}
+
+/// An OIDC token whose `exp` is the last second of year 9999 is verified without overflowing.
+#[test]
+fn a_token_expiring_at_the_end_of_time_does_not_panic() {
+    let mut sts = Sts::new(default_world(), 1);
+    sts.world_mut()
+        .add_oidc_provider(
+            "123456789012",
+            sts_model::world::OidcProvider {
+                url: "https://oidc.example.com".into(),
+                client_ids: vec!["sts".into()],
+                jwks: None,
+                context_provider: false,
+            },
+        )
+        .unwrap();
+    let token = sts_model::oidc::TokenBuilder::new("https://oidc.example.com", start())
+        .claim("aud", serde_json::json!("sts"))
+        .claim("exp", serde_json::json!(253_402_300_799_i64))
+        .sign();
+    let params: Vec<(String, String)> = [
+        ("Action", "AssumeRoleWithWebIdentity"),
+        ("Version", "2011-06-15"),
+        ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
+        ("RoleSessionName", "end-of-time"),
+        ("WebIdentityToken", token.as_str()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let out = sts_mock::in_process::answer(&mut sts, start(), &sts_model::Caller::Anonymous, &params);
+    assert!(out.status < 500, "{}", out.body);
+}

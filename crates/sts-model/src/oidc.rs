@@ -319,7 +319,12 @@ pub fn verify(token: &str, provider: Provider<'_>, now: OffsetDateTime) -> Resul
     }
 
     let now_s = now.unix_timestamp();
-    if now > OffsetDateTime::from_unix_timestamp(exp).unwrap_or(OffsetDateTime::UNIX_EPOCH) + EXPIRY_GRACE {
+    // An `exp` at the end of year 9999 has no instant five minutes later: such a token is not expired.
+    let expired = OffsetDateTime::from_unix_timestamp(exp)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .checked_add(EXPIRY_GRACE)
+        .is_some_and(|deadline| now > deadline);
+    if expired {
         // Observed wording, including the missing space before the expiry.
         return Err(StsError::new(
             ErrorCode::ExpiredTokenException,
