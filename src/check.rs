@@ -56,14 +56,19 @@ pub struct CheckArgs {
     quiet: bool,
 }
 
-/// The suite, filtered.
-pub fn load(dir: Option<&Path>, filter: Option<&str>) -> Result<Vec<Scenario>, String> {
-    let dir = match dir {
+/// The suite's directory: the one given, else `./scenarios` when it holds a suite, else the one
+/// built in. Scenarios and their world always come from the same place.
+pub fn suite_dir(dir: Option<&Path>) -> PathBuf {
+    match dir {
         Some(d) => d.to_path_buf(),
         None if Path::new("scenarios/world.toml").exists() => PathBuf::from("scenarios"),
         None => conformance::shipped_scenarios_dir(),
-    };
-    let all = conformance::suite(&dir).map_err(|e| e.to_string())?;
+    }
+}
+
+/// The suite, filtered.
+pub fn load(dir: Option<&Path>, filter: Option<&str>) -> Result<Vec<Scenario>, String> {
+    let all = conformance::suite(&suite_dir(dir)).map_err(|e| e.to_string())?;
     Ok(all.into_iter().filter(|s| filter.is_none_or(|f| s.id.contains(f))).collect())
 }
 
@@ -173,7 +178,8 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
     if args.filter.is_none() {
         check_deviations_name_scenarios(args, &scenarios)?;
     }
-    let mut target = target(args, args.scenarios.as_deref())?;
+    // The world beside the scenarios that were loaded (a working directory's suite brings its own).
+    let mut target = target(args, Some(&suite_dir(args.scenarios.as_deref())))?;
     let progress = Progress::new(scenarios.len(), args.quiet);
     let started = Instant::now();
     let results = runner::run(target.as_mut(), &scenarios, |done, _, result| progress.tick(done, result));

@@ -26,3 +26,27 @@ fn a_deviation_naming_no_scenario_stops_the_gate() {
     assert!(stderr.contains("1 deviation(s) name no scenario of the suite: contract/AssumeRole/sourceIdentity/length-65"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A suite in the working directory (`./scenarios`) runs against its own world, not the built-in one.
+#[test]
+fn a_working_directory_suite_brings_its_world() {
+    let dir = std::env::temp_dir().join(format!("sts-harness-cwd-{}", std::process::id()));
+    let scenarios = dir.join("scenarios");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    std::fs::write(
+        scenarios.join("world.toml"),
+        "[settings]\nseed = 1\nclock = \"2024-01-01T00:00:00Z\"\n[[accounts]]\nid = \"444455556666\"\n[[accounts.users]]\nname = \"dana\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        scenarios.join("own.toml"),
+        "[[scenario]]\nid = \"dana\"\ndescription = \"the working directory's user\"\nfeatures = [\"credentials\"]\nfidelity = \"documented\"\n\
+         [[scenario.steps]]\ncall = \"GetCallerIdentity\"\nas = \"dana\"\nexpect = { status = 200, fields = { Arn = { equals = \"${user.dana}\" } } }\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-harness")).args(["check", "--filter", "own/", "--quiet"]).current_dir(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+    std::fs::remove_dir_all(&dir).ok();
+}
