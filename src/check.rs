@@ -187,7 +187,7 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
     let run = report::Run { target: target.name(), results: scenarios.iter().zip(results).collect(), elapsed: started.elapsed() };
     print!("{}", report::summary(&run));
     if let Some(path) = &args.junit {
-        write(path, &report::junit::render(&run))?;
+        write(path, &report::junit::render(&run)?)?;
     }
     if let Some(path) = &args.json {
         write(path, &report::json::render(&run))?;

@@ -44,7 +44,8 @@ fn a_working_directory_suite_brings_its_world() {
          [[scenario.steps]]\ncall = \"GetCallerIdentity\"\nas = \"dana\"\nexpect = { status = 200, fields = { Arn = { equals = \"${user.dana}\" } } }\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_sts-harness")).args(["check", "--filter", "own/", "--quiet"]).current_dir(&dir).output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_sts-harness")).args(["check", "--filter", "own/", "--quiet"]).current_dir(&dir).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");

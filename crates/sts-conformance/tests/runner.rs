@@ -127,7 +127,7 @@ fn reports_carry_every_result() {
     let json: serde_json::Value = serde_json::from_str(&report::json::render(&run)).unwrap();
     assert_eq!(json["ok"], false);
     assert_eq!(json["scenarios"][1]["status"], "fail");
-    let junit = report::junit::render(&run);
+    let junit = report::junit::render(&run).expect("the report serializes");
     assert_eq!(junit.matches("<testcase").count(), 2, "{junit}");
     assert_eq!(junit.matches("<failure").count(), 1, "{junit}");
     let html = report::html::render(&run);
@@ -285,4 +285,18 @@ fn fields_reach_the_envelope_with_a_leading_slash() {
     };
     assert_eq!(run_one(&with(r#"{ regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }"#)), Status::Passed);
     failed(run_one(&with(r#"{ equals = "not-the-request-id" }"#)), "ResponseMetadata/RequestId");
+}
+
+/// A failure that quotes a control character from an endpoint's answer still gives a well-formed
+/// JUnit report (the character shown as U+FFFD), never a report that lost its content.
+#[test]
+fn junit_survives_control_characters_in_failures() {
+    let scenarios = parse_file("t/t", &scenario("[[scenario.steps]]\ncall = \"GetCallerIdentity\"\n")).unwrap();
+    let results =
+        runner::run(&mut Canned { status: 400, body: "<ErrorResponse>\u{1}</ErrorResponse>", panic: false }, &scenarios, |_, _, _| {});
+    let run = Run { target: "t".into(), results: scenarios.iter().zip(results).collect(), elapsed: std::time::Duration::from_millis(5) };
+    assert!(!run.ok());
+    let junit = report::junit::render(&run).expect("the report serializes");
+    sts_wire::xml::parse(&junit).expect("the report is well-formed XML 1.0");
+    assert!(junit.contains('\u{FFFD}'), "{junit}");
 }

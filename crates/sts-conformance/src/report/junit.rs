@@ -8,8 +8,25 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::Run;
 use crate::runner::Status;
 
-/// The run as JUnit XML.
-pub fn render(run: &Run<'_>) -> String {
+/// Text for an XML report: failure messages quote answers, which may carry characters XML 1.0
+/// forbids (an endpoint that echoes a control character); they are shown as U+FFFD.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .map(
+            |c| {
+                if matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}') {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            },
+        )
+        .collect()
+}
+
+/// The run as JUnit XML, or why it could not be written (the caller reports it: a CI must not
+/// upload a report that silently lost its content).
+pub fn render(run: &Run<'_>) -> Result<String, String> {
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for (s, r) in &run.results {
         let suite = suites.entry(s.operation.name()).or_insert_with(|| TestSuite::new(s.operation.name()));
@@ -18,24 +35,24 @@ pub fn render(run: &Run<'_>) -> String {
             Status::ExpectedFailure { .. } => TestCaseStatus::success(),
             Status::Skipped(why) => {
                 let mut st = TestCaseStatus::skipped();
-                st.set_message(why.as_str());
+                st.set_message(xml_text(why));
                 st
             }
             Status::Failed(why) | Status::UnexpectedPass(why) => {
                 let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                st.set_message(why.as_str()).set_type(r.status.label());
+                st.set_message(xml_text(why)).set_type(r.status.label());
                 st
             }
         };
         let mut case = TestCase::new(s.id.as_str(), status);
         case.set_classname(s.operation.name()).set_time(r.elapsed);
         if let Status::ExpectedFailure { reason, detail } = &r.status {
-            case.set_system_out(format!("expected failure (deviation: {reason}): {detail}"));
+            case.set_system_out(xml_text(&format!("expected failure (deviation: {reason}): {detail}")));
         }
         suite.add_test_case(case);
     }
     let mut report = Report::new(format!("sts-harness check: {}", run.target));
     report.set_time(run.elapsed);
     report.add_test_suites(suites.into_values());
-    report.to_string().unwrap_or_else(|e| format!("<!-- JUnit report failed: {e} -->"))
+    report.to_string().map_err(|e| format!("the JUnit report could not be serialized: {e}"))
 }
