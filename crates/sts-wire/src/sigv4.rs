@@ -510,11 +510,6 @@ fn parse_presigned(query: &[(String, String)]) -> Result<Parts<'_>, StsError> {
     })
 }
 
-/// Whether the request carries any SigV4 material (header or presigned query).
-pub fn is_signed(req: &Request<'_>) -> bool {
-    req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("authorization")) || req.query.iter().any(|(k, _)| k == "X-Amz-Algorithm")
-}
-
 /// Verifies the signature of `req` at `now` for an endpoint in `region`; `secret_for` gives the
 /// secret of a key id (or `None` for an unknown key). `Ok(None)` when the request is not signed.
 ///
