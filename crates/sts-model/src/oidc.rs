@@ -387,8 +387,7 @@ pub fn verify(token: &str, provider: Provider<'_>, now: OffsetDateTime) -> Resul
 
 /// `[a-zA-Z_0-9+=,.@-]{2,64}` (documented; its "not `aws:`" rule is implied: no `:` at all).
 pub fn valid_source_identity(s: &str) -> bool {
-    (2..=64).contains(&s.chars().count())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+    (2..=64).contains(&s.chars().count()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
     // The documented "not `aws:`" rule needs no clause: ':' is already outside the character set.
 }
 
