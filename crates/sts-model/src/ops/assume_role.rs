@@ -8,8 +8,6 @@ use crate::response::{AssumeRoleResponse, AssumedRoleUser};
 use crate::sts::CallerContext;
 use crate::{ErrorCode, Principal, SessionKind, Sts, StsError};
 
-/// Default lifetime when DurationSeconds is omitted (model documentation).
-const DEFAULT_DURATION: i64 = 3600;
 /// Role chaining caps sessions at one hour (documented; EC2 instance-profile roles are exempt).
 const CHAINING_MAX: i64 = 3600;
 
@@ -31,8 +29,8 @@ pub(crate) fn call(
     let Some(role) = sts.world.role(&role_account, &role_name) else {
         return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     };
-    let trusted = !matches!(caller.principal, Principal::FederatedUser { .. })
-        && role.trust.trusts(&role_account, &caller.principal, &partition)
+    // Federated users never get here: the caller-type table refuses their AssumeRole first.
+    let trusted = role.trust.trusts(&role_account, &caller.principal, &partition)
         && role.trust.external_id.as_deref().is_none_or(|x| req.external_id.as_deref() == Some(x));
     // What the session needs of the role, taken out of the world (not the whole role: this runs
     // on every call).
@@ -60,15 +58,12 @@ pub(crate) fn call(
     };
 
     let chained = matches!(caller.principal, Principal::AssumedRole { .. });
-    let duration = req.duration_seconds.map_or(DEFAULT_DURATION, i64::from);
-    if chained && duration > CHAINING_MAX {
+    if chained && req.duration_seconds.map_or(common::ROLE_SESSION_DEFAULT, i64::from) > CHAINING_MAX {
         return Err(StsError::validation(
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
         ));
     }
-    if duration > i64::from(max_session_duration) {
-        return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
-    }
+    let duration = common::role_session_duration(req.duration_seconds, max_session_duration)?;
 
     // Source identity persists through chains and cannot change once set (documented). The answer
     // to a different value is not documented: AccessDenied, as for a missing sts:SetSourceIdentity.

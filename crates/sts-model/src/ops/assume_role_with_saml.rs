@@ -13,9 +13,6 @@ use crate::response::AssumeRoleWithSamlResponse;
 use crate::saml::{self, Provider};
 use crate::{Arn, ErrorCode, SessionKind, Sts, StsError};
 
-/// Default lifetime when DurationSeconds is omitted (model documentation).
-const DEFAULT_DURATION: i64 = 3600;
-
 pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRequest) -> Result<AssumeRoleWithSamlResponse, StsError> {
     let (role_account, role_name) = common::parse_role_arn(&req.role_arn)?;
     let principal = Arn::parse(&req.principal_arn)?;
@@ -59,10 +56,7 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
         return Err(denied());
     }
 
-    let requested = req.duration_seconds.map_or(DEFAULT_DURATION, i64::from);
-    if requested > i64::from(role.max_session_duration) {
-        return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
-    }
+    let requested = common::role_session_duration(req.duration_seconds, role.max_session_duration)?;
     // SessionDuration and SessionNotOnOrAfter can only shorten the session (documented).
     let duration = match verified.session_limit {
         Some(limit) => requested.min((limit - now).whole_seconds()).max(1),

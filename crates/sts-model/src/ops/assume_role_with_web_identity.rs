@@ -13,9 +13,6 @@ use crate::request::AssumeRoleWithWebIdentityRequest;
 use crate::response::AssumeRoleWithWebIdentityResponse;
 use crate::{ErrorCode, SessionKind, Sts, StsError};
 
-/// Default lifetime when DurationSeconds is omitted (model documentation).
-const DEFAULT_DURATION: i64 = 3600;
-
 /// OAuth 2.0 providers whose opaque access tokens STS checks with the provider itself (`ProviderId`).
 const OAUTH_PROVIDERS: &[&str] = &["www.amazon.com", "graph.facebook.com"];
 
@@ -75,10 +72,7 @@ pub(crate) fn call(
         return Err(denied());
     }
 
-    let duration = req.duration_seconds.map_or(DEFAULT_DURATION, i64::from);
-    if duration > i64::from(role.max_session_duration) {
-        return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
-    }
+    let duration = common::role_session_duration(req.duration_seconds, role.max_session_duration)?;
     let identity_context = provider.context_provider.then(|| {
         crate::identity_context::from_web_identity(
             &provider.url,

@@ -185,6 +185,20 @@ pub(crate) fn mfa_failed() -> StsError {
     StsError::new(ErrorCode::AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
 }
 
+/// Default lifetime of a role session when DurationSeconds is omitted (model documentation, for
+/// AssumeRole and both federation operations).
+pub(crate) const ROLE_SESSION_DEFAULT: i64 = 3600;
+
+/// The lifetime a role session is asked for, checked against the role's MaxSessionDuration (one
+/// rule for AssumeRole, AssumeRoleWithSAML and AssumeRoleWithWebIdentity; observed wording).
+pub(crate) fn role_session_duration(requested: Option<i32>, max_session_duration: i32) -> Result<i64, StsError> {
+    let duration = requested.map_or(ROLE_SESSION_DEFAULT, i64::from);
+    if duration > i64::from(max_session_duration) {
+        return Err(StsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+    }
+    Ok(duration)
+}
+
 /// What a session may carry beyond what every operation decides: most sessions have none of it.
 #[derive(Default)]
 pub(crate) struct Extras {
