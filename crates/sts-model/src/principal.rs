@@ -95,3 +95,10 @@ impl Principal {
 pub(crate) fn user_arn(partition: &str, account: &str, path: &str, name: &str) -> String {
     ["arn:", partition, ":iam::", account, ":user", path, name].concat()
 }
+
+/// `[\w+=,.@-]{2,64}` with ASCII `\w`: the RoleSessionName rule, which STS also applies to the
+/// session names and source identities that SAML assertions and OIDC tokens carry (observed
+/// wording quotes `[a-zA-Z_0-9+=,.@-]{2,64}`). One rule, one place.
+pub(crate) fn valid_session_name(s: &str) -> bool {
+    (2..=64).contains(&s.chars().count()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+}

@@ -498,7 +498,7 @@ pub fn verify_xml(xml: &str, role_arn: &str, provider: Provider<'_>, now: Offset
     }
     let session_name = match values("RoleSessionName").as_slice() {
         [] => return Err(invalid("RoleSessionName is required in AuthnResponse")),
-        [one] if valid_session_name(one) => one.clone(),
+        [one] if crate::principal::valid_session_name(one) => one.clone(),
         _ => return Err(invalid("RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}")),
     };
     let mut session_limit = None;
@@ -525,7 +525,7 @@ pub fn verify_xml(xml: &str, role_arn: &str, provider: Provider<'_>, now: Offset
     }
     let source_identity = match values("SourceIdentity").as_slice() {
         [] => None,
-        [one] if crate::oidc::valid_source_identity(one) => Some(one.clone()),
+        [one] if crate::principal::valid_session_name(one) => Some(one.clone()),
         _ => return Err(invalid(r#"Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with "aws:""#)),
     };
     let subject_type = format.strip_prefix(NAMEID_PREFIX).map(str::to_owned).unwrap_or(format);
@@ -540,8 +540,4 @@ pub fn verify_xml(xml: &str, role_arn: &str, provider: Provider<'_>, now: Offset
         transitive_tag_keys: values("TransitiveTagKeys"),
         source_identity,
     })
-}
-
-fn valid_session_name(s: &str) -> bool {
-    (2..=64).contains(&s.chars().count()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
 }

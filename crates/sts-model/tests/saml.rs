@@ -334,3 +334,30 @@ proptest::proptest! {
         }
     }
 }
+
+/// SAML trust conditions see the same session keys as web identity ones: `sts:SourceIdentity` and
+/// `aws:TagKeys` (both were missing from the SAML context).
+#[test]
+fn trust_conditions_see_source_identity_and_tag_keys() {
+    let mut sts = sts();
+    let role = "arn:aws:iam::123456789012:role/audited";
+    sts.world_mut()
+        .add_role(
+            ACCOUNT,
+            Role::new("audited")
+                .trust(PROVIDER)
+                .trust_conditions(
+                    r#"{"StringLike": {"sts:SourceIdentity": "alice*"}, "ForAllValues:StringEquals": {"aws:TagKeys": ["Team"]}}"#,
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let base = || AssertionBuilder::new(ENTITY, now()).role(role, PROVIDER).session_name("ab");
+    saml(call_at(&mut sts, now(), request(role, base().source_identity("alice-laptop").tag("Team", "blue").sign())));
+    refused(call_at(&mut sts, now(), request(role, base().source_identity("bob").sign())), ErrorCode::AccessDenied, "");
+    refused(
+        call_at(&mut sts, now(), request(role, base().source_identity("alice-laptop").tag("Other", "x").sign())),
+        ErrorCode::AccessDenied,
+        "",
+    );
+}

@@ -79,7 +79,7 @@ pub(crate) fn call(
     let inherited: Vec<Tag> = caller
         .session
         .as_ref()
-        .map(|s| s.tags.iter().filter(|t| s.transitive_tag_keys.iter().any(|k| k.eq_ignore_ascii_case(&t.key))).cloned().collect())
+        .map(|s| s.tags.iter().filter(|t| s.transitive_tag_keys.iter().any(|k| common::same_tag_key(k, &t.key))).cloned().collect())
         .unwrap_or_default();
     let tags = req.tags.clone().unwrap_or_default();
     let transitive = req.transitive_tag_keys.clone().unwrap_or_default();

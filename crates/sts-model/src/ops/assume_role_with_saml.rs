@@ -37,22 +37,18 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
     let denied = || StsError::new(ErrorCode::AccessDenied, "Not authorized to perform sts:AssumeRoleWithSAML");
     let role = sts.world.role(&role_account, &role_name).cloned().ok_or_else(denied)?;
     let name_qualifier = saml::name_qualifier(&verified.issuer, &provider_account, &provider.name);
-    let mut context = std::collections::HashMap::new();
+    let mut saml_keys = std::collections::HashMap::new();
     for (key, value) in [
         ("saml:aud", &verified.recipient),
         ("saml:iss", &verified.issuer),
         ("saml:sub", &verified.subject),
         ("saml:sub_type", &verified.subject_type),
         ("saml:namequalifier", &name_qualifier),
-        ("sts:rolesessionname", &verified.session_name),
     ] {
-        context.insert(key.to_owned(), vec![value.clone()]);
+        saml_keys.insert(key.to_owned(), vec![value.clone()]);
     }
-    for tag in &verified.tags {
-        context.insert(format!("aws:requesttag/{}", tag.key.to_lowercase()), vec![tag.value.clone()]);
-    }
-    let trusted = role.trust.principals.iter().any(|p| p == "*" || *p == req.principal_arn);
-    if !trusted || !role.trust.conditions_hold(&context) {
+    let context = common::federation_context(saml_keys, &verified.tags, verified.source_identity.as_deref(), &verified.session_name);
+    if !role.trust.trusts_provider(&req.principal_arn) || !role.trust.conditions_hold(&context) {
         return Err(denied());
     }
 

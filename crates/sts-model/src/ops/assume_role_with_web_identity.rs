@@ -57,17 +57,13 @@ pub(crate) fn call(
     let provider_arn = format!("arn:{partition}:iam::{role_account}:oidc-provider/{host}");
     let denied = || StsError::new(ErrorCode::AccessDenied, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
     let role = sts.world.role(&role_account, &role_name).cloned().ok_or_else(denied)?;
-    let mut context = verified.condition_keys.clone();
-    for tag in &verified.tags {
-        context.insert(format!("aws:requesttag/{}", tag.key.to_lowercase()), vec![tag.value.clone()]);
-    }
-    context.insert("aws:tagkeys".into(), verified.tags.iter().map(|t| t.key.clone()).collect());
-    if let Some(si) = &verified.source_identity {
-        context.insert("sts:sourceidentity".into(), vec![si.clone()]);
-    }
-    context.insert("sts:rolesessionname".into(), vec![req.role_session_name.clone()]);
-    let trusted = role.trust.principals.iter().any(|p| p == "*" || *p == provider_arn);
-    if !trusted || !role.trust.conditions_hold(&context) {
+    let context = common::federation_context(
+        verified.condition_keys.clone(),
+        &verified.tags,
+        verified.source_identity.as_deref(),
+        &req.role_session_name,
+    );
+    if !role.trust.trusts_provider(&provider_arn) || !role.trust.conditions_hold(&context) {
         // Observed wording.
         return Err(denied());
     }

@@ -130,6 +130,12 @@ pub(crate) fn session_policies(
     Ok((packed, passed.then_some(documents)))
 }
 
+/// Whether two tag keys are the same key: tag keys are case-insensitive (documented), and Unicode
+/// (`\p{L}`), so the comparison folds case the Unicode way, everywhere tags are compared.
+pub(crate) fn same_tag_key(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
 /// Checks session tags against the documented rules and returns their packed cost.
 ///
 /// `inherited_transitive` are the transitive tags of the calling role session, which cannot be re-set.
@@ -147,7 +153,7 @@ pub(crate) fn session_tags(tags: &[Tag], transitive_tag_keys: &[String], inherit
         if folded.starts_with("aws:") {
             return Err(StsError::new(ErrorCode::InvalidParameterValue, "Tag keys may not start with the reserved prefix aws:"));
         }
-        if inherited_transitive.iter().any(|t| t.key.eq_ignore_ascii_case(&tag.key)) {
+        if inherited_transitive.iter().any(|t| same_tag_key(&t.key, &tag.key)) {
             return Err(StsError::new(
                 ErrorCode::InvalidParameterValue,
                 "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.",
@@ -319,9 +325,29 @@ pub(crate) fn check_region(sts: &Sts, account: &str) -> Result<(), StsError> {
 /// Principal tags of a new session: the base tags (role or user tags, inherited transitive tags),
 /// overridden by session tags with the same key, compared case-insensitively (documented).
 pub(crate) fn merge_tags(base: &[Tag], session: &[Tag]) -> Vec<Tag> {
-    let mut merged: Vec<Tag> = base.iter().filter(|b| !session.iter().any(|s| s.key.eq_ignore_ascii_case(&b.key))).cloned().collect();
+    let mut merged: Vec<Tag> = base.iter().filter(|b| !session.iter().any(|s| same_tag_key(&s.key, &b.key))).cloned().collect();
     merged.extend(session.iter().cloned());
     merged
+}
+
+/// The condition context both federation operations evaluate a trust policy with, beyond the
+/// provider's own keys (`<provider>:sub`, `saml:aud`...): the session tags as `aws:RequestTag/*`
+/// and `aws:TagKeys`, `sts:SourceIdentity` and `sts:RoleSessionName`. Keys lower-cased.
+pub(crate) fn federation_context(
+    mut provider_keys: std::collections::HashMap<String, Vec<String>>,
+    tags: &[Tag],
+    source_identity: Option<&str>,
+    session_name: &str,
+) -> std::collections::HashMap<String, Vec<String>> {
+    for tag in tags {
+        provider_keys.insert(format!("aws:requesttag/{}", tag.key.to_lowercase()), vec![tag.value.clone()]);
+    }
+    provider_keys.insert("aws:tagkeys".into(), tags.iter().map(|t| t.key.clone()).collect());
+    if let Some(si) = source_identity {
+        provider_keys.insert("sts:sourceidentity".into(), vec![si.to_owned()]);
+    }
+    provider_keys.insert("sts:rolesessionname".into(), vec![session_name.to_owned()]);
+    provider_keys
 }
 
 /// What a federated call (web identity or SAML) has established, to open a role session with.
@@ -391,6 +417,16 @@ pub(crate) fn federated_session(sts: &mut Sts, now: OffsetDateTime, f: Federated
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tag keys fold case the Unicode way in every comparison: a session tag `ÉQUIPE` overrides the
+    /// role's `équipe`, as a duplicate check would already treat them as one key.
+    #[test]
+    fn tag_keys_compare_without_case_everywhere() {
+        assert!(same_tag_key("ÉQUIPE", "équipe") && same_tag_key("Project", "PROJECT") && !same_tag_key("a", "b"));
+        let merged = merge_tags(&[Tag::new("équipe", "rouge"), Tag::new("Team", "x")], &[Tag::new("ÉQUIPE", "bleue")]);
+        assert_eq!(merged, vec![Tag::new("Team", "x"), Tag::new("ÉQUIPE", "bleue")]);
+        assert!(session_tags(&[Tag::new("équipe", "a"), Tag::new("ÉQUIPE", "b")], &[], &[]).is_err());
+    }
 
     /// Remembered sizes are the sizes: every item, packed first, again while remembered, and again
     /// after the memory started over, measures what a fresh raw deflate at level 9 gives.

@@ -490,6 +490,12 @@ impl Trust {
         self.conditions.iter().all(|c| c.holds(context))
     }
 
+    /// Whether the trust policy names an identity provider (its ARN, or `*`) as a federated
+    /// principal: AssumeRoleWithWebIdentity and AssumeRoleWithSAML ask this instead of [`Trust::trusts`].
+    pub fn trusts_provider(&self, provider_arn: &str) -> bool {
+        self.principals.iter().any(|p| p == "*" || p == provider_arn)
+    }
+
     /// Whether a trust policy of a role in `role_account` lets `principal` assume the role.
     ///
     /// An account entry (`123456789012` or `arn:aws:iam::123456789012:root`) trusts every principal of
