@@ -192,6 +192,36 @@ impl StsError {
         StsError::new(ErrorCode::ValidationError, message)
     }
 
+    /// One constraint violation in AWS's words: `Value 'x' at 'path' failed to satisfy constraint:
+    /// ...`, the value left out for sensitive members (`value` is `None`). [`StsError::constraints`]
+    /// joins them; the wire layer and the model's own enum checks use these two and nothing else.
+    ///
+    /// ```
+    /// use sts_model::StsError;
+    /// let v = StsError::constraint(Some("600"), "durationSeconds", "Member must have value greater than or equal to 900");
+    /// assert_eq!(StsError::constraints(&[v]).message,
+    ///     "1 validation error detected: Value '600' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900");
+    /// ```
+    pub fn constraint(value: Option<&str>, path: &str, constraint: &str) -> String {
+        match value {
+            Some(v) => format!("Value '{v}' at '{path}' failed to satisfy constraint: {constraint}"),
+            None => format!("Value at '{path}' failed to satisfy constraint: {constraint}"),
+        }
+    }
+
+    /// A required member that is absent: `Value null at 'path' failed to satisfy constraint: Member
+    /// must not be null`.
+    pub fn missing_member(path: &str) -> String {
+        format!("Value null at '{path}' failed to satisfy constraint: Member must not be null")
+    }
+
+    /// `ValidationError` "N validation error(s) detected: a; b" from [`StsError::constraint`] texts.
+    pub fn constraints(violations: &[String]) -> Self {
+        let n = violations.len();
+        let noun = if n == 1 { "error" } else { "errors" };
+        StsError::validation(format!("{n} validation {noun} detected: {}", violations.join("; ")))
+    }
+
     /// `InvalidClientTokenId` as observed from STS.
     pub fn invalid_client_token_id() -> Self {
         StsError::new(ErrorCode::InvalidClientTokenId, "The security token included in the request is invalid.")

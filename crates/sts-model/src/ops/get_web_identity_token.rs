@@ -27,11 +27,14 @@ pub(crate) fn call(
 ) -> Result<GetWebIdentityTokenResponse, StsError> {
     // The global endpoint was refused before the call got here.
     let region = sts.config.region.clone().unwrap_or_default();
+    // The documentation lists the two values; the model types the member as a plain string, so the
+    // set is checked here, in the wire layer's words.
     let algorithm = SigningAlgorithm::from_name(&req.signing_algorithm).ok_or_else(|| {
-        StsError::validation(format!(
-            "1 validation error detected: Value '{}' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [ES384, RS256]",
-            req.signing_algorithm
-        ))
+        StsError::constraints(&[StsError::constraint(
+            Some(&req.signing_algorithm),
+            "signingAlgorithm",
+            "Member must satisfy enum value set: [ES384, RS256]",
+        )])
     })?;
     let account = caller.principal.account().to_owned();
     if !sts.world.account(&account).is_some_and(|a| a.outbound_web_identity_federation) {

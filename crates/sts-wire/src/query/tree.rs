@@ -144,7 +144,7 @@ pub(crate) fn validate(fields: &Fields<'_>, members: &'static [Member], prefix: 
     for member in members {
         let path = MemberPath { prefix, name: member.name };
         match fields.get(member.name) {
-            None if member.required => out.push(format!("Value null at '{path}' failed to satisfy constraint: Member must not be null")),
+            None if member.required => out.push(StsError::missing_member(&path.to_string())),
             None => {}
             Some(value) => validate_value(value, member, member.shape, &path, out)?,
         }
@@ -153,11 +153,8 @@ pub(crate) fn validate(fields: &Fields<'_>, members: &'static [Member], prefix: 
 }
 
 fn violation(value: &Value<'_>, member: &Member, path: &dyn fmt::Display, constraint: String, out: &mut Vec<String>) {
-    if member.sensitive {
-        out.push(format!("Value at '{path}' failed to satisfy constraint: {constraint}"));
-    } else {
-        out.push(format!("Value '{}' at '{path}' failed to satisfy constraint: {constraint}", render(value)));
-    }
+    let shown = (!member.sensitive).then(|| render(value));
+    out.push(StsError::constraint(shown.as_deref(), &path.to_string(), &constraint));
 }
 
 fn validate_value(
@@ -233,7 +230,5 @@ pub(crate) fn parse_integer(text: &str) -> Option<i64> {
 
 /// Joins violations into AWS's message: "N validation error(s) detected: a; b".
 pub(crate) fn validation_error(violations: &[String]) -> StsError {
-    let n = violations.len();
-    let noun = if n == 1 { "error" } else { "errors" };
-    StsError::new(ErrorCode::ValidationError, format!("{n} validation {noun} detected: {}", violations.join("; ")))
+    StsError::constraints(violations)
 }
