@@ -354,3 +354,34 @@ proptest::proptest! {
         }
     }
 }
+
+/// A provider with a context provider attached: the answer and the session carry the origin
+/// identity (the token's `sub`, its `iss` without `https://` as documented, the provider ARN) and
+/// the transaction keys; a provider without one gives none, and no transaction claim no map.
+#[test]
+fn a_context_provider_fills_trusted_identity_propagation_context() {
+    use sts_model::oidc::{SUBJECT_TYPE_CLAIM, TRANSACTION_CONTEXT_CLAIM};
+    let mut sts = sts();
+    assert_eq!(web_identity(call_at(&mut sts, now(), request("ci", token().aud("app").sign()))).trusted_identity_propagation_context, None);
+    sts.world_mut().account_mut(ACCOUNT).unwrap().oidc_providers.get_mut("oidc.example.com").unwrap().context_provider = true;
+    let signed =
+        token().aud("app").claim(SUBJECT_TYPE_CLAIM, json!("workload")).claim(TRANSACTION_CONTEXT_CLAIM, json!({"ticket": "T-42"})).sign();
+    let answer = web_identity(call_at(&mut sts, now(), request("ci", signed)));
+    let context = answer.trusted_identity_propagation_context.expect("context");
+    let origin = context.origin_identity.expect("origin identity");
+    assert_eq!(origin.subject.as_deref(), Some("repo:org/app:ref:refs/heads/main"));
+    assert_eq!(origin.issuer.as_deref(), Some("oidc.example.com"));
+    assert_eq!(origin.subject_type.as_deref(), Some("workload"));
+    assert_eq!(origin.federated_provider_arn.as_deref(), Some(PROVIDER_ARN));
+    let map = context.transaction_context.and_then(|t| t.identity_provider).expect("transaction keys");
+    assert_eq!(map.into_iter().collect::<Vec<_>>(), vec![("ticket".to_string(), "T-42".to_string())]);
+    let session = sts.session(&answer.credentials.unwrap().access_key_id).unwrap();
+    assert!(session.identity_context.is_some(), "the session keeps it for later calls");
+
+    let plain = web_identity(call_at(&mut sts, now(), request("ci", token().aud("app").sign())));
+    let context = plain.trusted_identity_propagation_context.expect("context");
+    assert_eq!(context.transaction_context, None, "no transaction claim, no map");
+    assert_eq!(context.origin_identity.unwrap().subject_type.as_deref(), Some("user"), "a person unless the token says otherwise");
+    let too_long = token().aud("app").claim(TRANSACTION_CONTEXT_CLAIM, json!({"k": "v".repeat(129)})).sign();
+    refused(call_at(&mut sts, now(), request("ci", too_long)), ErrorCode::InvalidIdentityToken, "at most 128 characters");
+}

@@ -361,3 +361,25 @@ fn trust_conditions_see_source_identity_and_tag_keys() {
         "",
     );
 }
+
+/// A SAML provider with a context provider: the NameID as origin subject, and as its issuer a hash
+/// of the signing key, not the Issuer element (documented; ours: hex SHA-256 of the certificate).
+#[test]
+fn a_context_provider_fills_trusted_identity_propagation_context() {
+    use sha2::{Digest, Sha256};
+    let mut sts = sts();
+    assert_eq!(saml(call_at(&mut sts, now(), request(ROLE, assertion().sign()))).trusted_identity_propagation_context, None);
+    sts.world_mut().account_mut(ACCOUNT).unwrap().saml_providers.get_mut("corp").unwrap().context_provider = true;
+    let answer = saml(call_at(
+        &mut sts,
+        now(),
+        request(ROLE, assertion().name_id("alice@example.com", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent").sign()),
+    ));
+    let origin = answer.trusted_identity_propagation_context.and_then(|c| c.origin_identity).expect("origin identity");
+    let expected_issuer: String =
+        Sha256::digest(sts_model::saml::TEST_CERTIFICATE.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(origin.issuer.as_deref(), Some(expected_issuer.as_str()));
+    assert_ne!(origin.issuer.as_deref(), answer.issuer.as_deref(), "not the assertion's Issuer");
+    assert_eq!(origin.subject.as_deref(), Some("alice@example.com"));
+    assert_eq!(origin.federated_provider_arn.as_deref(), Some(PROVIDER));
+}

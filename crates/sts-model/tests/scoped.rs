@@ -324,3 +324,18 @@ fn subjects_that_could_pass_for_something_else_are_denied() {
     let base = session(&credentials(with_context(&mut sts, &assertion, IDC)));
     assert!(web_identity_token(&mut sts, &base, Some("OriginIdentity"), None).is_ok());
 }
+
+/// The model remembers the last 1024 context assertions it issued (bounded memory): the oldest is
+/// then refused as any unknown assertion, the newest still works.
+#[test]
+fn context_assertions_are_bounded() {
+    use sts_model::identity_context::IDENTITY_CENTER_PROVIDER_ARN as IDC;
+    let mut sts = sts();
+    let first = sts.issue_context_assertion(origin("first"), now() + Duration::minutes(5));
+    let mut last = String::new();
+    for i in 0..1024 {
+        last = sts.issue_context_assertion(origin(&format!("s{i}")), now() + Duration::minutes(5));
+    }
+    assert_error(with_context(&mut sts, &first, IDC), ErrorCode::InvalidContextAssertion, "malformed");
+    assert!(with_context(&mut sts, &last, IDC).is_ok());
+}
