@@ -332,10 +332,12 @@ fn context_assertions_are_bounded() {
     use sts_model::identity_context::IDENTITY_CENTER_PROVIDER_ARN as IDC;
     let mut sts = sts();
     let first = sts.issue_context_assertion(origin("first"), now() + Duration::minutes(5));
-    let mut last = String::new();
-    for i in 0..1024 {
-        last = sts.issue_context_assertion(origin(&format!("s{i}")), now() + Duration::minutes(5));
+    for i in 0..1023 {
+        sts.issue_context_assertion(origin(&format!("s{i}")), now() + Duration::minutes(5));
     }
+    // Exactly 1024 issued: the first is still there (an assertion may be presented more than once).
+    assert!(with_context(&mut sts.clone(), &first, IDC).is_ok());
+    let last = sts.issue_context_assertion(origin("last"), now() + Duration::minutes(5));
     assert_error(with_context(&mut sts, &first, IDC), ErrorCode::InvalidContextAssertion, "malformed");
     assert!(with_context(&mut sts, &last, IDC).is_ok());
 }
