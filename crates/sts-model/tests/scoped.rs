@@ -341,3 +341,35 @@ fn context_assertions_are_bounded() {
     assert_error(with_context(&mut sts, &first, IDC), ErrorCode::InvalidContextAssertion, "malformed");
     assert!(with_context(&mut sts, &last, IDC).is_ok());
 }
+
+/// Each scope-down layer adds its packed policy to what the token carries: the token grows, and
+/// two hard-to-compress layers overflow the packed budget (PackedPolicyTooLarge, as AssumeRole).
+#[test]
+fn layers_add_to_the_token_and_the_packed_budget() {
+    // A resource of 960 characters drawn by a fixed linear congruential generator: deflate cannot shrink it much.
+    let noise = |seed: u64| -> String {
+        let mut x = seed;
+        (0..960)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[(x >> 33) as usize % 36])
+            })
+            .collect()
+    };
+    let policy = |seed: u64| {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{}/*"}}]}}"#, noise(seed))
+    };
+    let mut sts = sts();
+    let base = role_session(&mut sts);
+    let shortened = scoped(call(&mut sts, &base, scope(None, Some(900))));
+    let one = scoped(call(&mut sts, &base, scope(Some(&policy(1)), None)));
+    assert!(
+        one.session_token_size.unwrap() > shortened.session_token_size.unwrap() + 500,
+        "a 700-byte packed layer travels in the token: {:?} vs {:?}",
+        one.session_token_size,
+        shortened.session_token_size
+    );
+    let caller = session(one.credentials.as_ref().unwrap());
+    let err = call(&mut sts, &caller, scope(Some(&policy(2)), None)).unwrap_err();
+    assert_eq!((err.code, err.http_status()), (ErrorCode::PackedPolicyTooLarge, 400), "{err}");
+}
