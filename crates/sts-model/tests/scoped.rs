@@ -357,7 +357,10 @@ fn layers_add_to_the_token_and_the_packed_budget() {
             .collect()
     };
     let policy = |seed: u64| {
-        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{}/*"}}]}}"#, noise(seed))
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{}/*"}}]}}"#,
+            noise(seed)
+        )
     };
     let mut sts = sts();
     let base = role_session(&mut sts);
@@ -372,4 +375,19 @@ fn layers_add_to_the_token_and_the_packed_budget() {
     let caller = session(one.credentials.as_ref().unwrap());
     let err = call(&mut sts, &caller, scope(Some(&policy(2)), None)).unwrap_err();
     assert_eq!((err.code, err.http_status()), (ErrorCode::PackedPolicyTooLarge, 400), "{err}");
+}
+
+/// What one layer adds to the token, hand-worked: a fixed 64 bytes for the layer (fidelity:
+/// inferred) plus its packed policy in base64, which for a one-statement policy is at most the
+/// statement's own length (deflate of short text gains little), base64-inflated.
+#[test]
+fn a_layer_adds_its_fixed_cost_and_its_packed_policy_to_the_token() {
+    let mut sts = sts();
+    let base = role_session(&mut sts);
+    let without = scoped(call(&mut sts, &base, scope(None, Some(900)))).session_token_size.unwrap();
+    let with = scoped(call(&mut sts, &base, scope(Some(ALLOW_GET), None))).session_token_size.unwrap();
+    let statement = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#.len() as i32;
+    let growth = with - without;
+    assert!(growth >= 64 + 4, "the layer's fixed cost and at least one base64 quantum: {growth}");
+    assert!(growth <= 64 + ((statement + 8) / 3 + 1) * 4, "no more than the layer and its statement: {growth}");
 }
