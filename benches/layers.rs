@@ -141,6 +141,19 @@ fn decode(c: &mut Criterion) {
 
 /// Each operation, called on the model directly (`Sts::call`), with and without session policies
 /// and tags where the operation takes them.
+/// Runs `iters` calls a thousand at a time; `batch(n)` prepares its inputs untimed and returns the
+/// time of its `n` timed calls.
+fn in_batches(iters: u64, mut batch: impl FnMut(u64) -> Duration) -> Duration {
+    let mut elapsed = Duration::ZERO;
+    let mut left = iters;
+    while left > 0 {
+        let n = left.min(1000);
+        left -= n;
+        elapsed += batch(n);
+    }
+    elapsed
+}
+
 fn model(c: &mut Criterion) {
     let mut g = c.benchmark_group("model");
     g.throughput(Throughput::Elements(1));
@@ -207,11 +220,7 @@ fn model(c: &mut Criterion) {
     let role_arn = format!("arn:aws:iam::{ACCOUNT}:role/demo");
     g.bench_function("GetDelegatedAccessToken", |b| {
         b.iter_custom(|iters| {
-            let mut elapsed = Duration::ZERO;
-            let mut left = iters;
-            while left > 0 {
-                let batch = left.min(1000);
-                left -= batch;
+            in_batches(iters, |batch| {
                 let tokens: Vec<String> = (0..batch)
                     .map(|_| sts.issue_trade_in_token(&role_arn, now() + sts_harness::model::time::Duration::minutes(10)).unwrap())
                     .collect();
@@ -220,9 +229,8 @@ fn model(c: &mut Criterion) {
                     let request = Request::GetDelegatedAccessToken(GetDelegatedAccessTokenRequest { trade_in_token });
                     black_box(sts.call(now(), &user, request).unwrap());
                 }
-                elapsed += started.elapsed();
-            }
-            elapsed
+                started.elapsed()
+            })
         })
     });
 
@@ -240,20 +248,15 @@ fn model(c: &mut Criterion) {
         });
         g.bench_function(name, |b| {
             b.iter_custom(|iters| {
-                let mut elapsed = Duration::ZERO;
-                let mut left = iters;
-                while left > 0 {
-                    let batch = left.min(1000);
-                    left -= batch;
+                in_batches(iters, |batch| {
                     let base = sts.call(now(), &user, Request::AssumeRole(assume_role(false))).unwrap();
                     let caller = Caller::from_credentials(base.credentials().unwrap());
                     let started = Instant::now();
                     for _ in 0..batch {
                         black_box(sts.call(now(), &caller, black_box(&request).clone()).unwrap());
                     }
-                    elapsed += started.elapsed();
-                }
-                elapsed
+                    started.elapsed()
+                })
             })
         });
     }

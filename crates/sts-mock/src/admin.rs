@@ -216,23 +216,10 @@ fn context_assertion(service: &Service, v: &Value) -> Result<(u16, String), (u16
             Some(_) => Err(bad(400, format!("{name} must be a string"))),
         }
     };
-    let lifetime = match v.get("expires_in_seconds") {
-        None => 3600,
-        Some(n) => n.as_i64().filter(|n| (1..=86_400).contains(n)).ok_or_else(|| bad(400, "expires_in_seconds must be 1..86400"))?,
-    };
-    let expires = service.clock.now().checked_add(Duration::seconds(lifetime)).ok_or_else(|| bad(400, "the clock is too late"))?;
-    let transaction_context = match v.get("transaction_context") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(map)) => {
-            let mut entries = std::collections::BTreeMap::new();
-            for (key, value) in map {
-                let value = value.as_str().ok_or_else(|| bad(400, format!("transaction_context.{key} must be a string")))?;
-                entries.insert(key.clone(), value.to_owned());
-            }
-            Some(TransactionContext { identity_provider: Some(entries) })
-        }
-        Some(_) => return Err(bad(400, "transaction_context must be an object of strings")),
-    };
+    let lifetime = int_field(v, "expires_in_seconds", 3600, 1..=86_400)?;
+    let expires = instant_after(service.clock.now(), lifetime, "expires_in_seconds")?;
+    let entries = string_map(v, "transaction_context")?;
+    let transaction_context = (!entries.is_empty()).then(|| TransactionContext { identity_provider: Some(entries.into_iter().collect()) });
     let context = TrustedIdentityPropagationContext {
         origin_identity: Some(OriginIdentity {
             subject: text("subject")?,

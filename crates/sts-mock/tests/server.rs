@@ -41,6 +41,18 @@ async fn post(sts: &MockSts, params: &[(&str, &str)], creds: Option<Credentials<
     Reply { status, request_id, body: response.text().await.unwrap() }
 }
 
+/// The credentials a successful answer carries.
+fn minted(reply: &Reply) -> sts_model::Credentials {
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let Answer::Success(envelope) = xml::decode(&reply.body).unwrap() else { panic!("{}", reply.body) };
+    envelope.response.credentials().expect("the answer carries credentials").clone()
+}
+
+/// Signing credentials for minted ones.
+fn signing(c: &sts_model::Credentials) -> Credentials<'_> {
+    Credentials { access_key_id: &c.access_key_id, secret_access_key: &c.secret_access_key, session_token: Some(&c.session_token) }
+}
+
 fn default_creds() -> Credentials<'static> {
     Credentials { access_key_id: DEFAULT_ACCESS_KEY_ID, secret_access_key: DEFAULT_SECRET_ACCESS_KEY, session_token: None }
 }
@@ -85,14 +97,8 @@ async fn minted_sessions_sign_later_calls_and_expire_when_the_clock_moves() {
         now,
     )
     .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let Answer::Success(envelope) = xml::decode(&reply.body).unwrap() else { panic!() };
-    let creds = envelope.response.credentials().unwrap().clone();
-    let session = Credentials {
-        access_key_id: &creds.access_key_id,
-        secret_access_key: &creds.secret_access_key,
-        session_token: Some(&creds.session_token),
-    };
+    let creds = minted(&reply);
+    let session = signing(&creds);
     let who = post(&sts, GCI, Some(session), now).await;
     assert!(who.body.contains("assumed-role/test-role/it"), "{}", who.body);
     sts.clock().advance(Duration::hours(1));
@@ -279,30 +285,15 @@ async fn scoped_credentials_work_over_http_and_are_journaled() {
         ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
         ("RoleSessionName", "http"),
     ];
-    let reply = post(&sts, &assume, Some(default_creds()), now).await;
-    let Answer::Success(envelope) = xml::decode(&reply.body).unwrap() else { panic!("{}", reply.body) };
-    let role = envelope.response.credentials().unwrap().clone();
-    let role_creds = Credentials {
-        access_key_id: &role.access_key_id,
-        secret_access_key: &role.secret_access_key,
-        session_token: Some(&role.session_token),
-    };
+    let role = minted(&post(&sts, &assume, Some(default_creds()), now).await);
     let scope = [
         ("Action", "GetScopedCredentials"),
         ("Version", "2011-06-15"),
         ("Policy", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#),
         ("ScopedSessionDescription", "http test"),
     ];
-    let reply = post(&sts, &scope, Some(role_creds), now).await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let Answer::Success(envelope) = xml::decode(&reply.body).unwrap() else { panic!() };
-    let scoped = envelope.response.credentials().unwrap().clone();
-    let scoped_creds = Credentials {
-        access_key_id: &scoped.access_key_id,
-        secret_access_key: &scoped.secret_access_key,
-        session_token: Some(&scoped.session_token),
-    };
-    let reply = post(&sts, GCI, Some(scoped_creds), now).await;
+    let scoped = minted(&post(&sts, &scope, Some(signing(&role)), now).await);
+    let reply = post(&sts, GCI, Some(signing(&scoped)), now).await;
     assert!(reply.body.contains("<Arn>arn:aws:sts::123456789012:assumed-role/test-role/http</Arn>"), "{}", reply.body);
     let journaled = sts.journal().calls_to("GetScopedCredentials");
     assert_eq!(journaled.len(), 1);
