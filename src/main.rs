@@ -45,7 +45,8 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
-    /// List the scenarios of the suite: id, operation, features, fidelity, description.
+    /// List the scenarios of the suite: id, operation, features, fidelity, number of evidence sources,
+    /// description (tab-separated); the evidence share per operation goes to stderr.
     List {
         /// Only scenarios whose id contains this text.
         #[arg(long)]
@@ -122,9 +123,23 @@ fn main() -> ExitCode {
         },
         Command::List { filter, scenarios } => match check::load(scenarios.as_deref(), filter.as_deref()) {
             Ok(all) => {
-                for s in all {
-                    println!("{}\t{}\t{}\t{}\t{}", s.id, s.operation, s.doc.features.join(","), s.doc.fidelity, s.doc.description);
+                for s in &all {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        s.id,
+                        s.operation,
+                        s.doc.features.join(","),
+                        s.doc.fidelity,
+                        s.doc.evidence.len(),
+                        s.doc.description
+                    );
                 }
+                // The share goes to stderr so the table on stdout stays one row per scenario.
+                let (rows, total) = sts_harness::conformance::report::evidence_share(&all);
+                for (op, e) in rows {
+                    eprintln!("evidence {op}: {} of {} hand-written scenarios ({:.0}%)", e.cited, e.written, e.percent());
+                }
+                eprintln!("evidence total: {} of {} hand-written scenarios ({:.0}%)", total.cited, total.written, total.percent());
                 ExitCode::SUCCESS
             }
             Err(e) => {

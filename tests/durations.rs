@@ -23,14 +23,17 @@ struct Fixture {
     admin: Caller,
 }
 
+/// Lets a principal call STS (IAM grants nothing by default; the roles trust the account).
+const STS_CALLER: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}"#;
+
 fn fixture() -> Fixture {
     let mut w = World::default();
-    let alice = w.add_user(MAIN, User::new("alice")).unwrap().access_keys[0].access_key_id.clone();
+    let alice = w.add_user(MAIN, User::new("alice").inline_policy(STS_CALLER)).unwrap().access_keys[0].access_key_id.clone();
     for (name, max) in [("r3600", 3600), ("r7200", 7200), ("r43200", 43200)] {
-        w.add_role(MAIN, Role::new(name).max_session_duration(max)).unwrap();
+        w.add_role(MAIN, Role::new(name).max_session_duration(max).inline_policy(STS_CALLER)).unwrap();
     }
     w.account_mut(MAIN).unwrap().outbound_web_identity_federation = true;
-    let admin = w.add_user(MANAGEMENT, User::new("admin")).unwrap().access_keys[0].access_key_id.clone();
+    let admin = w.add_user(MANAGEMENT, User::new("admin").inline_policy(STS_CALLER)).unwrap().access_keys[0].access_key_id.clone();
     w.account_mut(MANAGEMENT).unwrap().root_access_admin = true;
     w.add_account(MEMBER).unwrap().management_account = Some(MANAGEMENT.into());
     let root = w.root_key(MAIN).unwrap().access_key_id.clone();

@@ -22,7 +22,14 @@ const SEED: u64 = 20110615;
 fn world() -> World {
     let mut world = World::default();
     world
-        .add_user(ACCOUNT, User::new("Alice").mfa_device("YourMFADeviceSerialNumber", "123456").mfa_device("YourMFASerialNumber", "123456"))
+        .add_user(
+            ACCOUNT,
+            User::new("Alice")
+                .mfa_device("YourMFADeviceSerialNumber", "123456")
+                .mfa_device("YourMFASerialNumber", "123456")
+                // The examples' caller may call STS (the roles trust the account, which delegates to her policies).
+                .inline_policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}"#),
+        )
         .unwrap();
     world.add_role(ACCOUNT, Role::new("demo").external_id("123ABC")).unwrap();
     // The managed policy the seed page's GetFederationToken example passes.

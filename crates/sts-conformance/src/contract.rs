@@ -10,6 +10,10 @@ use crate::scenario::{ExpectDoc, Fidelity, Scenario, ScenarioDoc, Step};
 /// The feature column these cases report under.
 pub const FEATURE: &str = "input-contract";
 
+/// Where every generated case comes from: the bounds and patterns of botocore's STS model (1.44.8).
+pub const MODEL_SOURCE: &str =
+    "https://github.com/boto/botocore/blob/1.44.8/botocore/data/sts/2011-06-15/service-2.json : the member's bound, pattern or requirement";
+
 /// What a generated case expects.
 enum Expectation {
     /// Any answer but a `ValidationError` about this member path.
@@ -55,6 +59,7 @@ impl Case {
                 operation: Some(self.operation.name().into()),
                 features: std::iter::once(FEATURE).chain(operation_feature(self.operation)).map(str::to_owned).collect(),
                 fidelity: Fidelity::Documented,
+                evidence: vec![MODEL_SOURCE.to_owned()],
                 accounts_for: Default::default(),
                 steps: vec![step],
             },

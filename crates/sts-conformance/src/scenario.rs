@@ -92,6 +92,10 @@ pub struct ScenarioDoc {
     pub features: Vec<String>,
     /// Where the expected answer comes from.
     pub fidelity: Fidelity,
+    /// The public sources that show the expected answer: each entry an `https://` URL, optionally
+    /// followed by ` : ` and what the source shows (`"https://github.com/o/r/issues/1 : pasted '...'"`).
+    #[serde(default)]
+    pub evidence: Vec<String>,
     /// Modeled error codes this scenario accounts for without expecting them, with the reason
     /// (where the model lists an error that the service answers differently).
     #[serde(default)]
@@ -228,6 +232,12 @@ impl Scenario {
         self.doc.features.iter().any(|f| f == feature)
     }
 
+    /// Whether the runner generated it from the model's constraint table (an input-contract case)
+    /// rather than a person writing it.
+    pub fn is_generated(&self) -> bool {
+        self.id.starts_with("contract/")
+    }
+
     /// Error codes any of its steps expect.
     pub fn expected_codes(&self) -> impl Iterator<Item = &str> {
         self.doc.steps.iter().filter_map(|s| s.expect.as_ref()?.code.as_deref())
@@ -282,6 +292,11 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Scenario>, LoadError> {
         for feature in &doc.features {
             if !FEATURES.iter().any(|(f, _)| f == feature) {
                 return Err(at(format!("unknown feature {feature:?} (see FEATURES)")));
+            }
+        }
+        for source in &doc.evidence {
+            if !source.starts_with("https://") || source.len() <= "https://".len() {
+                return Err(at(format!("evidence {source:?}: each entry starts with the https:// URL of its source")));
             }
         }
         if setup.is_some() && !doc.features.iter().any(|f| f == "world-setup") {

@@ -54,14 +54,24 @@ pub const DEFAULT_SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMP
 /// How many calls the journal keeps unless told otherwise.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
 
+/// The policy of the default world's user and role: everything, as a sandbox administrator has.
+pub const DEFAULT_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
 /// The world a mock starts with when given none: account 123456789012 with user `test` (the
-/// documentation's example key) and role `test-role` (12-hour maximum, trusting the account).
+/// documentation's example key) and role `test-role` (12-hour maximum, trusting the account), both
+/// allowed everything by an inline policy ([`DEFAULT_POLICY`]): as in IAM, a trust policy naming the
+/// account needs the caller's own policy to allow `sts:AssumeRole` too.
 pub fn default_world() -> World {
     let mut world = World::default();
     world
-        .add_user(DEFAULT_ACCOUNT, User::new("test").access_key(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY))
+        .add_user(
+            DEFAULT_ACCOUNT,
+            User::new("test").access_key(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY).inline_policy(DEFAULT_POLICY),
+        )
         .expect("the default user is valid");
-    world.add_role(DEFAULT_ACCOUNT, Role::new("test-role").max_session_duration(43200)).expect("the default role is valid");
+    world
+        .add_role(DEFAULT_ACCOUNT, Role::new("test-role").max_session_duration(43200).inline_policy(DEFAULT_POLICY))
+        .expect("the default role is valid");
     world
 }
 

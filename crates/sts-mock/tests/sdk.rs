@@ -32,7 +32,13 @@ const ACCOUNT: &str = "123456789012";
 fn world() -> World {
     let mut w = sts_mock::default_world();
     w.account_mut(ACCOUNT).unwrap().outbound_web_identity_federation = true;
-    w.add_user("111111111111", User::new("admin").access_key("AKIAQEAAAAAAAAAAAAAA", "admin-secret-admin-secret-admin-secret-0")).unwrap();
+    w.add_user(
+        "111111111111",
+        User::new("admin")
+            .access_key("AKIAQEAAAAAAAAAAAAAA", "admin-secret-admin-secret-admin-secret-0")
+            .inline_policy(sts_mock::DEFAULT_POLICY),
+    )
+    .unwrap();
     w.account_mut("111111111111").unwrap().root_access_admin = true;
     w.add_account("222222222222").unwrap().management_account = Some("111111111111".into());
     w.add_managed_policy(format!("arn:aws:iam::{ACCOUNT}:policy/p"), r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#);

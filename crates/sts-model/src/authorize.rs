@@ -5,37 +5,114 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::policy::{AccessRequest, Decision, PolicyDocument, intersect};
+use crate::policy::{AccessRequest, Decision, PolicyDocument};
 use crate::world::KeyOwner;
 use crate::{Principal, Session, Sts, StsError, Tag};
 
+/// The kinds of policy AWS names when it explains a denial ("... because no identity-based policy
+/// allows the sts:GetFederationToken action", "... with an explicit deny in a service control policy").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyType {
+    /// The organization's service control policies.
+    ServiceControlPolicy,
+    /// A resource-based policy (a role's trust policy).
+    ResourceBased,
+    /// The principal's own policies (inline, managed, groups').
+    IdentityBased,
+    /// The principal's permissions boundary.
+    PermissionsBoundary,
+    /// The session's policies (AssumeRole `Policy`/`PolicyArns`, GetFederationToken's, GetScopedCredentials' layers).
+    SessionPolicy,
+}
+
+impl PolicyType {
+    /// The words AWS's messages use for the type.
+    pub fn words(self) -> &'static str {
+        match self {
+            PolicyType::ServiceControlPolicy => "service control policy",
+            PolicyType::ResourceBased => "resource-based policy",
+            PolicyType::IdentityBased => "identity-based policy",
+            PolicyType::PermissionsBoundary => "permissions boundary",
+            PolicyType::SessionPolicy => "session policy",
+        }
+    }
+}
+
+/// A decision and, when it denies, the kind of policy that denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// The decision.
+    pub decision: Decision,
+    /// For a denial: the policy with the explicit Deny, or the first kind with no Allow in IAM's
+    /// evaluation order.
+    pub denied_by: Option<PolicyType>,
+}
+
+impl Verdict {
+    /// An Allow.
+    pub const ALLOW: Verdict = Verdict { decision: Decision::Allow, denied_by: None };
+
+    /// Combines layers with IAM's logic: any explicit Deny denies (the first named), then every
+    /// layer must allow (the first that does not is named).
+    fn of_layers(layers: &[(PolicyType, Decision)]) -> Verdict {
+        if let Some((t, _)) = layers.iter().find(|(_, d)| *d == Decision::ExplicitDeny) {
+            return Verdict { decision: Decision::ExplicitDeny, denied_by: Some(*t) };
+        }
+        match layers.iter().find(|(_, d)| !d.is_allowed()) {
+            Some((t, _)) => Verdict { decision: Decision::ImplicitDeny, denied_by: Some(*t) },
+            None => Verdict::ALLOW,
+        }
+    }
+}
+
 impl Sts {
-    fn identity_policies(&self, principal: &Principal) -> Option<Vec<PolicyDocument>> {
-        let (managed, inline) = match principal {
-            Principal::Root { .. } => return None,
-            Principal::User { account, name, .. } => {
-                let u = self.world.user(account, name)?;
-                (u.policies.clone(), u.inline_policies.clone())
-            }
-            Principal::AssumedRole { account, role_name, .. } => {
-                let r = self.world.role(account, role_name)?;
-                (r.policies.clone(), r.inline_policies.clone())
-            }
-            Principal::FederatedUser { .. } => return Some(vec![]),
-        };
-        let texts = managed.iter().filter_map(|arn| self.world.managed_policy(arn).map(str::to_owned)).chain(inline);
+    fn documents(&self, managed: &[String], inline: &[String]) -> Vec<PolicyDocument> {
+        let texts = managed.iter().filter_map(|arn| self.world.managed_policy(arn)).chain(inline.iter().map(String::as_str));
         // World documents that do not parse grant nothing (the world file is the test author's).
-        Some(texts.filter_map(|t| PolicyDocument::parse(&t).ok()).collect())
+        texts.filter_map(|t| PolicyDocument::parse(t).ok()).collect()
+    }
+
+    /// The identity policies of a principal (its own, its groups') and its permissions boundary;
+    /// `None` for the root, whom identity policies do not bind.
+    fn identity_policies(&self, principal: &Principal) -> Option<(Vec<PolicyDocument>, Option<Vec<PolicyDocument>>)> {
+        let boundary = |arn: &Option<String>| arn.as_ref().map(|a| self.documents(std::slice::from_ref(a), &[]));
+        match principal {
+            Principal::Root { .. } => None,
+            Principal::User { account, name, .. } => {
+                let Some(u) = self.world.user(account, name) else { return Some((vec![], None)) };
+                let mut docs = self.documents(&u.policies, &u.inline_policies);
+                let groups = self.world.account(account).map(|a| &a.groups);
+                for g in u.groups.iter().filter_map(|g| groups.and_then(|all| all.get(g))) {
+                    docs.extend(self.documents(&g.policies, &g.inline_policies));
+                }
+                Some((docs, boundary(&u.permissions_boundary)))
+            }
+            Principal::AssumedRole { account, role_name, .. } => match self.world.role(account, role_name) {
+                Some(r) => Some((self.documents(&r.policies, &r.inline_policies), boundary(&r.permissions_boundary))),
+                None => Some((vec![], None)),
+            },
+            Principal::FederatedUser { .. } => Some((vec![], None)),
+        }
+    }
+
+    /// The service control policies that bind `account`: those of a member account of an organization.
+    fn service_control_policies(&self, account: &str) -> Option<Vec<PolicyDocument>> {
+        let a = self.world.account(account)?;
+        if a.management_account.is_none() || a.service_control_policies.is_empty() {
+            return None;
+        }
+        Some(a.service_control_policies.iter().filter_map(|t| PolicyDocument::parse(t).ok()).collect())
     }
 
     /// Whether the credentials with `access_key_id` may perform `request` at `now`.
     ///
-    /// Root credentials (and root sessions) are not limited by IAM policies. A role session gets its
-    /// role's policies, intersected with its session policies if it was given any; a federated user
-    /// gets the federating user's policies intersected with the session policies (nothing without
-    /// one); a GetSessionToken session gets its user's policies. A session from
-    /// GetScopedCredentials is further intersected with each of its scope-down policies, root's
-    /// included.
+    /// Root credentials (and root sessions) are not limited by IAM policies, only by the service
+    /// control policies of a member account. A role session gets its role's policies, intersected
+    /// with its session policies if it was given any; a federated user gets the federating user's
+    /// policies intersected with the session policies (nothing without one); a GetSessionToken
+    /// session gets its user's policies. A permissions boundary and the account's service control
+    /// policies bound all of them. A session from GetScopedCredentials is further intersected with
+    /// each of its scope-down policies, root's included.
     ///
     /// ```
     /// use sts_model::{Sts, policy::{AccessRequest, Decision}, world::{User, World}};
@@ -62,29 +139,42 @@ impl Sts {
                 (s.principal.clone(), Some(s))
             }
         };
-        let request = self.with_global_keys(now, request, &principal, session);
+        Ok(self.identity_verdict(now, &principal, session, request).decision)
+    }
+
+    /// What the identity side of IAM (service control policies, identity policies, permissions
+    /// boundary, session policies) says of `principal`, signing with `session`, doing `request`.
+    pub(crate) fn identity_verdict(
+        &self,
+        now: OffsetDateTime,
+        principal: &Principal,
+        session: Option<&Session>,
+        request: &AccessRequest,
+    ) -> Verdict {
+        let request = self.with_global_keys(now, request, principal, session);
         let base = session.and_then(|s| s.federating_principal.clone()).unwrap_or_else(|| principal.clone());
         let mut layers = Vec::new();
-        match self.identity_policies(&base) {
-            None if matches!(base, Principal::Root { .. }) => {}
-            None => return Ok(Decision::ImplicitDeny),
-            Some(docs) => layers.push(crate::policy::evaluate_all(&docs, &request)),
+        if let Some(scps) = self.service_control_policies(base.account()) {
+            layers.push((PolicyType::ServiceControlPolicy, crate::policy::evaluate_all(&scps, &request)));
+        }
+        if let Some((docs, boundary)) = self.identity_policies(&base) {
+            layers.push((PolicyType::IdentityBased, crate::policy::evaluate_all(&docs, &request)));
+            if let Some(b) = boundary {
+                layers.push((PolicyType::PermissionsBoundary, crate::policy::evaluate_all(&b, &request)));
+            }
         }
         if let Some(docs) = session.and_then(|s| s.session_policies.as_ref()) {
-            layers.push(crate::policy::evaluate_all(docs, &request));
+            layers.push((PolicyType::SessionPolicy, crate::policy::evaluate_all(docs, &request)));
         }
         // Each GetScopedCredentials layer is one more policy the request must pass (documented:
         // the intersection of the caller's permissions and the scope-down policy).
         for scoped in session.map(|s| s.scoped_policies.as_slice()).unwrap_or_default() {
-            layers.push(crate::policy::evaluate_all(std::slice::from_ref(scoped), &request));
+            layers.push((PolicyType::SessionPolicy, crate::policy::evaluate_all(std::slice::from_ref(scoped), &request)));
         }
-        if layers.is_empty() {
-            return Ok(Decision::Allow); // root
-        }
-        Ok(intersect(&layers))
+        Verdict::of_layers(&layers)
     }
 
-    fn with_global_keys(
+    pub(crate) fn with_global_keys(
         &self,
         now: OffsetDateTime,
         request: &AccessRequest,
@@ -95,7 +185,7 @@ impl Sts {
         let mut put = |key: &str, value: String| {
             r.context.entry(key.to_lowercase()).or_insert_with(|| vec![value]);
         };
-        put("aws:PrincipalArn", principal.trust_arn(&self.config.partition));
+        put("aws:PrincipalArn", self.principal_policy_arn(principal));
         put("aws:PrincipalAccount", principal.account().to_owned());
         put("aws:userid", principal.user_id());
         put("aws:CurrentTime", now.format(&Rfc3339).unwrap_or_default());
@@ -113,6 +203,10 @@ impl Sts {
         }
         if let Some(s) = session {
             put("aws:MultiFactorAuthPresent", s.mfa_authenticated.to_string());
+            if s.mfa_authenticated {
+                // Seconds since the MFA sign-in: the session was minted right after it.
+                put("aws:MultiFactorAuthAge", (now - s.issued_at).whole_seconds().max(0).to_string());
+            }
             put("aws:TokenIssueTime", s.issued_at.format(&Rfc3339).unwrap_or_default());
             if let Some(si) = &s.source_identity {
                 put("aws:SourceIdentity", si.clone());

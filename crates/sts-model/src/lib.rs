@@ -12,7 +12,9 @@
 //!
 //! let mut world = World::default();
 //! let key = world.add_user("123456789012", User::new("alice")).unwrap().access_keys[0].access_key_id.clone();
-//! world.add_role("123456789012", Role::new("demo")).unwrap();
+//! // A trust policy naming the user grants on its own; naming the account would need an identity
+//! // policy allowing sts:AssumeRole too, as in IAM.
+//! world.add_role("123456789012", Role::new("demo").trust("arn:aws:iam::123456789012:user/alice")).unwrap();
 //! let mut sts = Sts::new(world, 1);
 //! let request = Request::AssumeRole(AssumeRoleRequest {
 //!     role_arn: "arn:aws:iam::123456789012:role/demo".into(),
@@ -25,6 +27,7 @@
 
 #![warn(missing_docs)]
 
+mod access;
 mod arn;
 mod authorize;
 mod error;

@@ -259,21 +259,55 @@ impl Sts {
     /// Answers `AccessDenied` "User: X is not authorized to perform: sts:A on resource: R" and records
     /// the decision as an encoded authorization message.
     pub(crate) fn deny(&mut self, principal: &Principal, action: &str, resource: &str) -> StsError {
+        let action = format!("sts:{action}");
+        let verdict = crate::authorize::Verdict { decision: crate::policy::Decision::ImplicitDeny, denied_by: None };
+        self.deny_because(principal, &action, resource, verdict)
+    }
+
+    /// The AccessDenied answer to `principal` doing `action` (`sts:AssumeRole`) on `resource`, with
+    /// the encoded authorization message DecodeAuthorizationMessage reads.
+    ///
+    /// Observed: STS names the action and the resource and says no more, whatever denied (trust
+    /// policy, identity policy, an explicit Deny: pastes from 2014 to 2026). Actions on no
+    /// resource in particular (DecodeAuthorizationMessage, GetAccessKeyInfo) are answered in the
+    /// newer form that names the kind of policy: "... because no identity-based policy allows the
+    /// sts:DecodeAuthorizationMessage action".
+    pub(crate) fn deny_because(
+        &mut self,
+        principal: &Principal,
+        action: &str,
+        resource: &str,
+        verdict: crate::authorize::Verdict,
+    ) -> StsError {
         let arn = principal.arn(&self.config.partition);
+        let explicit = verdict.decision == crate::policy::Decision::ExplicitDeny;
         let decoded = serde_json::json!({
             "allowed": false,
-            "explicitDeny": false,
+            "explicitDeny": explicit,
             "matchedStatements": {"items": []},
             "failures": {"items": []},
             "context": {
                 "principal": {"id": principal.user_id(), "arn": arn},
-                "action": format!("sts:{action}"),
+                "action": action,
                 "resource": resource,
                 "conditions": {"items": []},
             },
         });
         self.encode_authorization_message(&decoded.to_string());
-        StsError::not_authorized(&arn, action, resource)
+        if resource != "*" {
+            return StsError::new(
+                ErrorCode::AccessDenied,
+                format!("User: {arn} is not authorized to perform: {action} on resource: {resource}"),
+            );
+        }
+        let kind = verdict.denied_by.unwrap_or(crate::authorize::PolicyType::IdentityBased).words();
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        let why = if explicit {
+            format!("with an explicit deny in {article} {kind}")
+        } else {
+            format!("because no {kind} allows the {action} action")
+        };
+        StsError::new(ErrorCode::AccessDenied, format!("User: {arn} is not authorized to perform: {action} {why}"))
     }
 
     /// Issues a trade-in token that GetDelegatedAccessToken exchanges once, before `expires`, for a
@@ -318,9 +352,9 @@ impl Sts {
             (Request::AssumeRole(r), Some(c)) => ops::assume_role::call(self, now, &c, r).map(Response::AssumeRole),
             (Request::AssumeRoot(r), Some(c)) => ops::assume_root::call(self, now, &c, r).map(Response::AssumeRoot),
             (Request::DecodeAuthorizationMessage(r), Some(c)) => {
-                ops::decode_authorization_message::call(self, &c, r).map(Response::DecodeAuthorizationMessage)
+                ops::decode_authorization_message::call(self, now, &c, r).map(Response::DecodeAuthorizationMessage)
             }
-            (Request::GetAccessKeyInfo(r), Some(_)) => ops::get_access_key_info::call(self, r).map(Response::GetAccessKeyInfo),
+            (Request::GetAccessKeyInfo(r), Some(c)) => ops::get_access_key_info::call(self, now, &c, r).map(Response::GetAccessKeyInfo),
             (Request::GetCallerIdentity, Some(c)) => Ok(Response::GetCallerIdentity(ops::get_caller_identity::call(self, &c))),
             (Request::GetDelegatedAccessToken(r), Some(c)) => {
                 ops::get_delegated_access_token::call(self, now, &c, r).map(Response::GetDelegatedAccessToken)

@@ -16,12 +16,21 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
+/// A managed policy that lets its principals call STS (IAM grants nothing by default).
+pub const STS_CALLER: &str = "arn:aws:iam::123456789012:policy/sts-caller";
+
 pub fn world() -> World {
     let mut w = World::default();
-    w.add_user(MAIN, User::new("alice").mfa_device(format!("arn:aws:iam::{MAIN}:mfa/alice"), "123456").tag("Team", "blue")).unwrap();
-    w.add_user(MAIN, User::new("bob").path("/ops/").totp_device(format!("arn:aws:iam::{MAIN}:mfa/bob"), TOTP_SECRET)).unwrap();
-    w.add_role(MAIN, Role::new("demo").max_session_duration(43200)).unwrap();
-    w.add_role(MAIN, Role::new("next")).unwrap();
+    w.add_managed_policy(STS_CALLER, r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}"#);
+    w.add_user(
+        MAIN,
+        User::new("alice").mfa_device(format!("arn:aws:iam::{MAIN}:mfa/alice"), "123456").tag("Team", "blue").policy(STS_CALLER),
+    )
+    .unwrap();
+    w.add_user(MAIN, User::new("bob").path("/ops/").totp_device(format!("arn:aws:iam::{MAIN}:mfa/bob"), TOTP_SECRET).policy(STS_CALLER))
+        .unwrap();
+    w.add_role(MAIN, Role::new("demo").max_session_duration(43200).policy(STS_CALLER)).unwrap();
+    w.add_role(MAIN, Role::new("next").policy(STS_CALLER)).unwrap();
     w.add_role(MAIN, Role::new("partner").external_id("x-1")).unwrap();
     w.add_role(MAIN, Role::new("guarded").require_mfa()).unwrap();
     w.add_role(MAIN, Role::new("bobs").trust(format!("arn:aws:iam::{MAIN}:user/ops/bob"))).unwrap();
@@ -37,7 +46,7 @@ pub fn world() -> World {
     let main = w.account_mut(MAIN).unwrap();
     main.outbound_web_identity_federation = true;
     main.disabled_regions.insert("ap-east-1".into());
-    w.add_user(MANAGEMENT, User::new("admin")).unwrap();
+    w.add_user(MANAGEMENT, User::new("admin").policy(STS_CALLER)).unwrap();
     w.account_mut(MANAGEMENT).unwrap().root_access_admin = true;
     w.add_account(MEMBER).unwrap().management_account = Some(MANAGEMENT.into());
     w

@@ -153,7 +153,7 @@ fn policy_sts() -> sts_model::Sts {
         format!("arn:aws:iam::{MAIN}:policy/all-s3"),
         r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
     );
-    w.add_user(MAIN, User::new("reader").policy(format!("arn:aws:iam::{MAIN}:policy/all-s3"))).unwrap();
+    w.add_user(MAIN, User::new("reader").policy(format!("arn:aws:iam::{MAIN}:policy/all-s3")).policy(STS_CALLER)).unwrap();
     w.add_role(MAIN, Role::new("s3").policy(format!("arn:aws:iam::{MAIN}:policy/all-s3")).tag("team", "blue")).unwrap();
     sts_model::Sts::new(w, 9)
 }

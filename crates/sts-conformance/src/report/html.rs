@@ -84,7 +84,8 @@ pub fn render(run: &Run<'_>) -> String {
     for f in &features {
         let _ = write!(out, "<th title=\"{}\">{}</th>", esc(FEATURES.iter().find(|(k, _)| k == f).map_or("", |(_, d)| d)), esc(f));
     }
-    out.push_str("</tr></thead><tbody>");
+    out.push_str("<th title=\"hand-written scenarios citing a public source of the expected answer\">evidence</th></tr></thead><tbody>");
+    let (evidence, _) = run.evidence();
     for op in &operations {
         let _ = write!(out, "<tr><th class=\"op\">{}</th>", esc(op));
         for f in &features {
@@ -104,6 +105,12 @@ pub fn render(run: &Run<'_>) -> String {
                 }
                 None => out.push_str("<td class=\"none\"></td>"),
             }
+        }
+        match evidence.get(op) {
+            Some(e) if e.written > 0 => {
+                let _ = write!(out, "<td class=\"evidence\">{}/{}</td>", e.cited, e.written);
+            }
+            _ => out.push_str("<td class=\"none\"></td>"),
         }
         out.push_str("</tr>");
     }

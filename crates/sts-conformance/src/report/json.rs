@@ -21,6 +21,7 @@ pub fn render(run: &Run<'_>) -> String {
                 "operation": s.operation.name(),
                 "features": s.doc.features,
                 "fidelity": s.doc.fidelity.to_string(),
+                "evidence": s.doc.evidence,
                 "description": s.doc.description,
                 "status": r.status.label().to_ascii_lowercase(),
                 "detail": detail,
@@ -29,7 +30,9 @@ pub fn render(run: &Run<'_>) -> String {
             })
         })
         .collect();
+    let (by_operation, total) = run.evidence();
     let value = json!({
+        "evidence": {"total": total, "by_operation": by_operation},
         "target": run.target,
         "ok": run.ok(),
         "totals": run.totals(),

@@ -30,28 +30,52 @@ pub(crate) fn call(
         return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
     };
     // Federated users never get here: the caller-type table refuses their AssumeRole first.
-    let trusted = role.trust.trusts(&role_account, &caller.principal, &partition)
-        && role.trust.external_id.as_deref().is_none_or(|x| req.external_id.as_deref() == Some(x));
-    // What the session needs of the role, taken out of the world (not the whole role: this runs
-    // on every call).
-    let (require_mfa, max_session_duration) = (role.trust.require_mfa, role.max_session_duration);
+    let (trust, max_session_duration) = (role.trust_policy_for(&role_account), role.max_session_duration);
     let (role_id, role_tags) = (role.role_id.clone(), role.tags.clone());
-    if !trusted {
-        return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
-    }
+
+    // A code is judged after the trust policy, which reads it as given: a caller the policy refuses
+    // anyway learns nothing about the code (the order the observed answers show).
     let session_mfa = caller.session.as_ref().is_some_and(|s| s.mfa_authenticated);
+    let code_given = req.serial_number.is_some() || req.token_code.is_some();
     let code_valid = mfa_valid(sts, now, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
-    if (req.serial_number.is_some() || req.token_code.is_some()) && !code_valid {
+
+    // Transitive tags of the calling session pass on and cannot be overridden.
+    let inherited: Vec<Tag> = caller
+        .session
+        .as_ref()
+        .map(|s| s.tags.iter().filter(|t| s.transitive_tag_keys.iter().any(|k| common::same_tag_key(k, &t.key))).cloned().collect())
+        .unwrap_or_default();
+    let tags = req.tags.clone().unwrap_or_default();
+    let transitive = req.transitive_tag_keys.clone().unwrap_or_default();
+    // Source identity persists through chains and cannot change once set (documented).
+    let inherited_source = caller.session.as_ref().and_then(|s| s.source_identity.clone());
+    let source_identity = inherited_source.clone().or(req.source_identity.clone());
+    let provided = req.provided_contexts.as_deref().is_some_and(|p| !p.is_empty());
+
+    // The trust policy and the caller's identity policies, for AssumeRole and each session action
+    // the call implies (documented: sts:TagSession for session tags, inherited transitive ones
+    // included (observed); sts:SetSourceIdentity for a source identity, inherited included;
+    // sts:SetContext for ProvidedContexts).
+    let mut actions = vec!["sts:AssumeRole"];
+    if !tags.is_empty() || !inherited.is_empty() {
+        actions.push("sts:TagSession");
+    }
+    if source_identity.is_some() {
+        actions.push("sts:SetSourceIdentity");
+    }
+    if provided {
+        actions.push("sts:SetContext");
+    }
+    let context = common::assume_role_context(&req, &tags, &transitive, source_identity.as_deref(), code_given || session_mfa);
+    sts.authorize_role_actions(now, caller, (&role_account, &req.role_arn, &trust), &actions, &context)?;
+    if code_given && !code_valid {
         return Err(mfa_failed());
     }
     let mfa_ok = session_mfa || code_valid;
-    if require_mfa && !mfa_ok {
-        return Err(sts.deny(&caller.principal, "AssumeRole", &req.role_arn));
-    }
 
     // Context assertions from a trusted context provider (trusted identity propagation). Without
     // one, a chained session keeps its caller's context, as it keeps its source identity.
-    // fidelity: inferred (the chaining rule; the trust policy's sts:SetContext is not yet evaluated).
+    // fidelity: inferred (the chaining rule).
     let identity_context = match req.provided_contexts.as_deref() {
         Some(provided) if !provided.is_empty() => sts.provided_context(now, provided)?.map(Box::new),
         _ => caller.session.as_ref().and_then(|s| s.identity_context.clone()),
@@ -65,24 +89,13 @@ pub(crate) fn call(
     }
     let duration = common::role_session_duration(req.duration_seconds, max_session_duration)?;
 
-    // Source identity persists through chains and cannot change once set (documented). The answer
-    // to a different value is not documented: AccessDenied, as for a missing sts:SetSourceIdentity.
-    let inherited_source = caller.session.as_ref().and_then(|s| s.source_identity.clone());
+    // The answer to a different value is not documented: AccessDenied, as for a missing
+    // sts:SetSourceIdentity.
     if let (Some(old), Some(new)) = (&inherited_source, &req.source_identity)
         && old != new
     {
         return Err(sts.deny(&caller.principal, "SetSourceIdentity", &req.role_arn));
     }
-    let source_identity = inherited_source.or(req.source_identity.clone());
-
-    // Transitive tags of the calling session pass on and cannot be overridden.
-    let inherited: Vec<Tag> = caller
-        .session
-        .as_ref()
-        .map(|s| s.tags.iter().filter(|t| s.transitive_tag_keys.iter().any(|k| common::same_tag_key(k, &t.key))).cloned().collect())
-        .unwrap_or_default();
-    let tags = req.tags.clone().unwrap_or_default();
-    let transitive = req.transitive_tag_keys.clone().unwrap_or_default();
     let tag_cost = common::session_tags(&tags, &transitive, &inherited)?;
     let (policy_cost, session_policies) = common::session_policies(sts, req.policy.as_deref(), req.policy_arns.as_deref())?;
     let packed = common::Packed { bytes: tag_cost.bytes + policy_cost.bytes }.check(!tags.is_empty() || !inherited.is_empty())?;

@@ -48,7 +48,10 @@ pub(crate) fn call(sts: &mut Sts, now: OffsetDateTime, req: AssumeRoleWithSamlRe
         saml_keys.insert(key.to_owned(), vec![value.clone()]);
     }
     let context = common::federation_context(saml_keys, &verified.tags, verified.source_identity.as_deref(), &verified.session_name);
-    if !role.trust.trusts_provider(&req.principal_arn) || !role.trust.conditions_hold(&context) {
+    // Documented: a trust policy without sts:TagSession or sts:SetSourceIdentity for the
+    // assertion's tags or source identity gets the same answer.
+    let actions = common::federated_actions("sts:AssumeRoleWithSAML", &verified.tags, verified.source_identity.as_deref());
+    if !Sts::trust_allows_federated(&role.trust_policy_for(&role_account), &req.principal_arn, &actions, &context) {
         return Err(denied());
     }
 

@@ -63,8 +63,10 @@ pub(crate) fn call(
         verified.source_identity.as_deref(),
         &req.role_session_name,
     );
-    if !role.trust.trusts_provider(&provider_arn) || !role.trust.conditions_hold(&context) {
-        // Observed wording.
+    // Observed wording, the same when the trust policy lacks sts:TagSession or
+    // sts:SetSourceIdentity for the token's tags or source identity (documented for SAML).
+    let actions = common::federated_actions("sts:AssumeRoleWithWebIdentity", &verified.tags, verified.source_identity.as_deref());
+    if !Sts::trust_allows_federated(&role.trust_policy_for(&role_account), &provider_arn, &actions, &context) {
         return Err(denied());
     }
 

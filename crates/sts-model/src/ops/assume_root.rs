@@ -54,6 +54,10 @@ pub(crate) fn call(
     let (Some(member), false) = (member.map(|m| m.id.clone()), caller.is_root()) else {
         return Err(sts.deny(&caller.principal, "AssumeRoot", &req.target_principal));
     };
+    // Documented: the caller needs sts:AssumeRoot; the sts:TaskPolicyArn key names the task policy.
+    // The wording of the denial is inferred (AssumeRole's form, the target as resource).
+    let context = std::collections::HashMap::from([("sts:taskpolicyarn".to_owned(), vec![task_arn.clone()])]);
+    sts.authorize_identity_action(now, caller, "sts:AssumeRoot", &req.target_principal, &context)?;
     common::check_region(sts, &member)?;
     let minted = common::mint(
         sts,

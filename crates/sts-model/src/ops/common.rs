@@ -1,5 +1,7 @@
 //! Rules shared by several operations.
 
+use std::collections::HashMap;
+
 use time::{Duration, OffsetDateTime};
 
 use crate::policy::PolicyDocument;
@@ -184,6 +186,55 @@ pub(crate) fn mfa_valid(
     let (Some(serial), Some(code)) = (serial_number, token_code) else { return false };
     let Principal::User { account, name, .. } = principal else { return false };
     sts.world.user(account, name).is_some_and(|u| u.mfa_devices.iter().any(|d| d.serial_number == serial && d.accepts(code, now)))
+}
+
+/// The context keys an AssumeRole call gives the trust policy and the caller's identity policies
+/// (documented: IAM condition keys for STS): `sts:RoleSessionName`, `sts:ExternalId`,
+/// `sts:SourceIdentity`, `aws:RequestTag/<key>`, `aws:TagKeys`, `sts:TransitiveTagKeys`, and
+/// `aws:MultiFactorAuthPresent`/`aws:MultiFactorAuthAge` when the call carries an MFA code.
+pub(crate) fn assume_role_context(
+    req: &crate::request::AssumeRoleRequest,
+    tags: &[Tag],
+    transitive: &[String],
+    source_identity: Option<&str>,
+    mfa_code_given: bool,
+) -> HashMap<String, Vec<String>> {
+    let mut context: HashMap<String, Vec<String>> = HashMap::new();
+    context.insert("sts:rolesessionname".into(), vec![req.role_session_name.clone()]);
+    if let Some(id) = &req.external_id {
+        context.insert("sts:externalid".into(), vec![id.clone()]);
+    }
+    if let Some(si) = source_identity {
+        context.insert("sts:sourceidentity".into(), vec![si.to_owned()]);
+    }
+    for t in tags {
+        context.insert(format!("aws:requesttag/{}", t.key.to_lowercase()), vec![t.value.clone()]);
+    }
+    if !tags.is_empty() {
+        context.insert("aws:tagkeys".into(), tags.iter().map(|t| t.key.clone()).collect());
+    }
+    if !transitive.is_empty() {
+        context.insert("sts:transitivetagkeys".into(), transitive.to_vec());
+    }
+    if mfa_code_given {
+        context.insert("aws:multifactorauthpresent".into(), vec!["true".into()]);
+        context.insert("aws:multifactorauthage".into(), vec!["0".into()]);
+    }
+    context
+}
+
+/// The actions a federated call asks of the trust policy: the assume action, `sts:TagSession` when
+/// the token or assertion carries session tags, `sts:SetSourceIdentity` when it carries a source
+/// identity (documented: IAM user guide, session tags and source identity).
+pub(crate) fn federated_actions(assume: &'static str, tags: &[Tag], source_identity: Option<&str>) -> Vec<&'static str> {
+    let mut actions = vec![assume];
+    if !tags.is_empty() {
+        actions.push("sts:TagSession");
+    }
+    if source_identity.is_some() {
+        actions.push("sts:SetSourceIdentity");
+    }
+    actions
 }
 
 /// The answer to a wrong MFA code, as observed from STS.

@@ -34,6 +34,20 @@ pub(crate) fn call(
     };
     let principal = Principal::FederatedUser { account: caller.principal.account().to_owned(), name: req.name.clone() };
     let federated_user = FederatedUser { federated_user_id: principal.user_id(), arn: principal.arn(&sts.config.partition) };
+    // Observed (2024): "User: arn:aws:iam::ACCT:user/u is not authorized to perform:
+    // sts:GetFederationToken on resource: arn:aws:sts::ACCT:federated-user/NAME". Session tags are
+    // passed with sts:TagSession (documented).
+    let mut context = std::collections::HashMap::new();
+    for t in &tags {
+        context.insert(format!("aws:requesttag/{}", t.key.to_lowercase()), vec![t.value.clone()]);
+    }
+    if !tags.is_empty() {
+        context.insert("aws:tagkeys".to_owned(), tags.iter().map(|t| t.key.clone()).collect());
+    }
+    sts.authorize_identity_action(now, caller, "sts:GetFederationToken", &federated_user.arn, &context)?;
+    if !tags.is_empty() {
+        sts.authorize_identity_action(now, caller, "sts:TagSession", &federated_user.arn, &context)?;
+    }
     let minted = common::mint(
         sts,
         now,

@@ -37,6 +37,9 @@ pub(crate) fn call(
         )])
     })?;
     let account = caller.principal.account().to_owned();
+    // Documented: the caller needs sts:GetWebIdentityToken. The denial's wording is inferred from
+    // the other actions on no particular resource (DecodeAuthorizationMessage, GetAccessKeyInfo).
+    sts.authorize_identity_action(now, caller, "sts:GetWebIdentityToken", "*", &std::collections::HashMap::new())?;
     if !sts.world.account(&account).is_some_and(|a| a.outbound_web_identity_federation) {
         return Err(StsError::new(
             ErrorCode::OutboundWebIdentityFederationDisabledException,

@@ -32,7 +32,7 @@ pub struct Targets {
 }
 
 impl Targets {
-    fn matches(&self, value: &str, ignore_case: bool) -> bool {
+    pub(crate) fn matches(&self, value: &str, ignore_case: bool) -> bool {
         self.patterns.iter().any(|p| wildcard_match(p, value, ignore_case)) != self.negated
     }
 }
@@ -144,6 +144,57 @@ fn conditions(value: &Value) -> Result<Vec<Condition>, StsError> {
     Ok(out)
 }
 
+/// `Effect`: `Allow` or `Deny`.
+pub(crate) fn effect_of(s: &Map<String, Value>) -> Result<Effect, StsError> {
+    match s.get("Effect").map(|e| e.as_str()) {
+        Some(Some("Allow")) => Ok(Effect::Allow),
+        Some(Some("Deny")) => Ok(Effect::Deny),
+        Some(other) => Err(malformed(format!("Invalid effect: {}", other.unwrap_or("(not a string)")))),
+        None => Err(malformed("Missing required field Effect")),
+    }
+}
+
+/// `Sid`, when given (a string).
+pub(crate) fn sid_of(s: &Map<String, Value>) -> Result<Option<String>, StsError> {
+    match s.get("Sid") {
+        None => Ok(None),
+        Some(Value::String(v)) => Ok(Some(v.clone())),
+        Some(_) => Err(malformed("Sid must be a string")),
+    }
+}
+
+/// `Action` / `NotAction` (every action prefaced by its vendor), or `Resource` / `NotResource`.
+pub(crate) fn targets_of(s: &Map<String, Value>, positive: &str, negative: &str) -> Result<Targets, StsError> {
+    let found = targets(s, positive, negative)?;
+    if positive == "Action" {
+        for action in &found.patterns {
+            if action != "*" && !action.split_once(':').is_some_and(|(vendor, name)| !vendor.is_empty() && !name.is_empty()) {
+                return Err(malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The `Condition` block, if any.
+pub(crate) fn conditions_of(s: &Map<String, Value>) -> Result<Vec<Condition>, StsError> {
+    Ok(s.get("Condition").map(conditions).transpose()?.unwrap_or_default())
+}
+
+/// The document-level fields: only `Version` (a supported one), `Id` and `Statement`.
+pub(crate) fn check_document_fields(doc: &Map<String, Value>) -> Result<Option<String>, StsError> {
+    for key in doc.keys() {
+        if !matches!(key.as_str(), "Version" | "Id" | "Statement") {
+            return Err(malformed(format!("Policy document contains an unknown field: {key}")));
+        }
+    }
+    match doc.get("Version") {
+        None => Ok(None),
+        Some(Value::String(v)) if v == "2012-10-17" || v == "2008-10-17" => Ok(Some(v.clone())),
+        Some(other) => Err(malformed(format!("The policy document version {other} is not supported; use 2012-10-17."))),
+    }
+}
+
 fn statement(value: &Value) -> Result<Statement, StsError> {
     let Value::Object(s) = value else { return Err(malformed("Statement must be an object or an array of objects")) };
     for key in s.keys() {
@@ -153,26 +204,11 @@ fn statement(value: &Value) -> Result<Statement, StsError> {
             other => return Err(malformed(format!("Statement contains an unknown field: {other}"))),
         }
     }
-    let effect = match s.get("Effect").map(|e| e.as_str()) {
-        Some(Some("Allow")) => Effect::Allow,
-        Some(Some("Deny")) => Effect::Deny,
-        Some(other) => return Err(malformed(format!("Invalid effect: {}", other.unwrap_or("(not a string)")))),
-        None => return Err(malformed("Missing required field Effect")),
-    };
-    let actions = targets(s, "Action", "NotAction")?;
-    for action in &actions.patterns {
-        if action != "*" && !action.split_once(':').is_some_and(|(vendor, name)| !vendor.is_empty() && !name.is_empty()) {
-            return Err(malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."));
-        }
-    }
+    let effect = effect_of(s)?;
+    let actions = targets_of(s, "Action", "NotAction")?;
     let resources = targets(s, "Resource", "NotResource")?;
-    let conditions = s.get("Condition").map(conditions).transpose()?.unwrap_or_default();
-    let sid = match s.get("Sid") {
-        None => None,
-        Some(Value::String(v)) => Some(v.clone()),
-        Some(_) => return Err(malformed("Sid must be a string")),
-    };
-    Ok(Statement { sid, effect, actions, resources, conditions })
+    let conditions = conditions_of(s)?;
+    Ok(Statement { sid: sid_of(s)?, effect, actions, resources, conditions })
 }
 
 impl PolicyDocument {
@@ -180,16 +216,7 @@ impl PolicyDocument {
     pub fn parse(text: &str) -> Result<PolicyDocument, StsError> {
         let value: Value = serde_json::from_str(text).map_err(|_| malformed("Syntax errors in policy."))?;
         let Value::Object(doc) = value else { return Err(malformed("Syntax errors in policy.")) };
-        for key in doc.keys() {
-            if !matches!(key.as_str(), "Version" | "Id" | "Statement") {
-                return Err(malformed(format!("Policy document contains an unknown field: {key}")));
-            }
-        }
-        let version = match doc.get("Version") {
-            None => None,
-            Some(Value::String(v)) if v == "2012-10-17" || v == "2008-10-17" => Some(v.clone()),
-            Some(other) => return Err(malformed(format!("The policy document version {other} is not supported; use 2012-10-17."))),
-        };
+        let version = check_document_fields(&doc)?;
         let raw: Vec<&Value> = match doc.get("Statement") {
             Some(Value::Array(items)) if !items.is_empty() => items.iter().collect(),
             Some(single @ Value::Object(_)) => vec![single],

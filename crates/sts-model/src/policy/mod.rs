@@ -16,8 +16,10 @@ mod condition;
 mod document;
 mod evaluate;
 mod matching;
+mod trust;
 
 pub use condition::{Condition, Operator, SetQualifier};
 pub use document::{Effect, PolicyDocument, Statement, Targets, parse_conditions};
 pub use evaluate::{AccessRequest, Decision, evaluate as evaluate_all, intersect};
 pub use matching::wildcard_match;
+pub use trust::{Principals, TrustCaller, TrustGrant, TrustPolicy, TrustRequest, TrustStatement};

@@ -20,6 +20,17 @@
 //! max_session_duration = 7200
 //! trust = ["arn:aws:iam::123456789012:user/alice"]
 //! external_id = "ci-42"
+//!
+//! [[accounts.roles]]
+//! name = "ci"                     # a trust policy document instead of the shortcuts
+//! trust_policy = '''{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+//!   "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": ["sts:AssumeRole", "sts:TagSession"],
+//!   "Condition": {"StringEquals": {"aws:RequestTag/Team": "ci"}}}]}'''
+//! permissions_boundary = "arn:aws:iam::123456789012:policy/boundary"
+//!
+//! [[accounts.groups]]
+//! name = "deployers"
+//! policies = ["arn:aws:iam::123456789012:policy/assume-ci"]
 //! ```
 
 use std::collections::BTreeMap;
@@ -28,7 +39,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{AccessKey, MfaCode, MfaDevice, OidcProvider, Role, SamlProvider, Trust, User, World, WorldError};
+use super::{AccessKey, Group, MfaCode, MfaDevice, OidcProvider, Role, SamlProvider, Trust, User, World, WorldError};
 use crate::Tag;
 
 /// Settings of the mock that a world file may carry; command-line flags win over them.
@@ -96,6 +107,20 @@ struct AccountDoc {
     oidc_providers: Vec<OidcDoc>,
     #[serde(default)]
     saml_providers: Vec<SamlDoc>,
+    #[serde(default)]
+    groups: Vec<GroupDoc>,
+    #[serde(default)]
+    service_control_policies: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupDoc {
+    name: String,
+    #[serde(default)]
+    policies: Vec<String>,
+    #[serde(default)]
+    inline_policies: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +153,9 @@ struct UserDoc {
     #[serde(default)]
     inline_policies: Vec<String>,
     #[serde(default)]
+    groups: Vec<String>,
+    permissions_boundary: Option<String>,
+    #[serde(default)]
     tags: BTreeMap<String, String>,
 }
 
@@ -144,10 +172,12 @@ struct RoleDoc {
     #[serde(default)]
     require_mfa: bool,
     trust_conditions: Option<String>,
+    trust_policy: Option<String>,
     #[serde(default)]
     policies: Vec<String>,
     #[serde(default)]
     inline_policies: Vec<String>,
+    permissions_boundary: Option<String>,
     #[serde(default)]
     tags: BTreeMap<String, String>,
 }
@@ -224,6 +254,10 @@ impl WorldFile {
             account.root_access_admin = a.root_access_admin;
             account.outbound_web_identity_federation = a.outbound_web_identity_federation;
             account.disabled_regions = a.disabled_regions.into_iter().collect();
+            account.service_control_policies = a.service_control_policies;
+            for g in a.groups {
+                world.add_group(&id, Group { name: g.name, policies: g.policies, inline_policies: g.inline_policies })?;
+            }
             if let Some(k) = a.root_access_key {
                 world.set_root_access_key(&id, AccessKey { access_key_id: k.id, secret_access_key: k.secret })?;
             }
@@ -248,6 +282,8 @@ impl WorldFile {
                 }
                 user.policies = u.policies;
                 user.inline_policies = u.inline_policies;
+                user.groups = u.groups;
+                user.permissions_boundary = u.permissions_boundary;
                 user.tags = tags(u.tags);
                 world.add_user(&id, user)?;
             }
@@ -260,6 +296,10 @@ impl WorldFile {
                 if let Some(json) = &r.trust_conditions {
                     role = role.trust_conditions(json)?;
                 }
+                if let Some(json) = &r.trust_policy {
+                    role = role.trust_policy_document(json)?;
+                }
+                role.permissions_boundary = r.permissions_boundary;
                 role.policies = r.policies;
                 role.inline_policies = r.inline_policies;
                 role.tags = tags(r.tags);

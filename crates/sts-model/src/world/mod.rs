@@ -8,14 +8,18 @@
 
 mod file;
 mod mfa;
+mod trust;
 
 pub use file::{Settings, WorldFile};
 pub use mfa::{MfaCode, MfaDevice, totp};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::Tag;
 use crate::ids::{derived_id, derived_secret};
+use crate::policy::TrustPolicy;
+pub use trust::Trust;
 
 /// A world that cannot be built: the message says what is wrong and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +52,10 @@ pub struct User {
     pub policies: Vec<String>,
     /// Inline policy documents.
     pub inline_policies: Vec<String>,
+    /// Groups the user is in (by name, in the user's account): their policies are the user's too.
+    pub groups: Vec<String>,
+    /// The managed policy ARN that bounds the user's permissions, if any.
+    pub permissions_boundary: Option<String>,
     /// Principal tags (federated sessions of the user inherit them unless overridden).
     pub tags: Vec<Tag>,
 }
@@ -63,8 +71,28 @@ impl User {
             mfa_devices: vec![],
             policies: vec![],
             inline_policies: vec![],
+            groups: vec![],
+            permissions_boundary: None,
             tags: vec![],
         }
+    }
+
+    /// Adds an inline policy document.
+    pub fn inline_policy(mut self, json: impl Into<String>) -> Self {
+        self.inline_policies.push(json.into());
+        self
+    }
+
+    /// Puts the user in a group of its account.
+    pub fn group(mut self, name: impl Into<String>) -> Self {
+        self.groups.push(name.into());
+        self
+    }
+
+    /// Bounds the user's permissions with a managed policy.
+    pub fn permissions_boundary(mut self, arn: impl Into<String>) -> Self {
+        self.permissions_boundary = Some(arn.into());
+        self
     }
 
     /// Sets the path (`/division/`).
@@ -104,23 +132,6 @@ impl User {
     }
 }
 
-/// Who may assume a role, and on which conditions: the parts of a trust policy STS enforces.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Trust {
-    /// Trusted principals: an account id or `arn:aws:iam::ACCT:root` (any principal of that
-    /// account), a user ARN, a role ARN (its sessions), an OIDC or SAML provider ARN, or `*`.
-    /// Empty means the role's own account.
-    pub principals: Vec<String>,
-    /// The `sts:ExternalId` the trust policy requires, if any.
-    pub external_id: Option<String>,
-    /// Conditions of the trust policy (all must hold), on the call's context keys: for web identity,
-    /// `<provider>:aud`, `:sub`, `:amr`; for SAML, `saml:aud`, `saml:sub`...; for AssumeRole,
-    /// `sts:ExternalId`, `sts:RoleSessionName`, `aws:PrincipalArn`, `aws:RequestTag/<k>`...
-    pub conditions: Vec<crate::policy::Condition>,
-    /// Whether the trust policy requires `aws:MultiFactorAuthPresent`.
-    pub require_mfa: bool,
-}
-
 /// An IAM role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Role {
@@ -132,12 +143,18 @@ pub struct Role {
     pub role_id: String,
     /// 3600-43200 seconds (IAM's bounds, checked when the role is added).
     pub max_session_duration: i32,
-    /// The trust policy.
+    /// The trust policy in short: trusted principals, ExternalId, MFA, conditions. When the role is
+    /// added to a world it becomes [`Role::trust_policy`], unless a document was given.
     pub trust: Trust,
+    /// The trust policy document (`AssumeRolePolicyDocument`): the one given with
+    /// [`Role::trust_policy_document`], else built from [`Role::trust`] when the role is added.
+    pub trust_policy: Option<Arc<TrustPolicy>>,
     /// Attached managed policy ARNs.
     pub policies: Vec<String>,
     /// Inline policy documents.
     pub inline_policies: Vec<String>,
+    /// The managed policy ARN that bounds the role's permissions, if any.
+    pub permissions_boundary: Option<String>,
     /// Role tags: principal tags of its sessions, overridden by session tags of the same key.
     pub tags: Vec<Tag>,
 }
@@ -151,10 +168,45 @@ impl Role {
             role_id: String::new(),
             max_session_duration: 3600,
             trust: Trust::default(),
+            trust_policy: None,
             policies: vec![],
             inline_policies: vec![],
+            permissions_boundary: None,
             tags: vec![],
         }
+    }
+
+    /// Sets the trust policy document, as IAM takes it (`AssumeRolePolicyDocument`). The shortcuts
+    /// ([`Role::trust`], [`Role::external_id`], [`Role::require_mfa`], [`Role::trust_conditions`])
+    /// cannot be combined with it.
+    ///
+    /// ```
+    /// use sts_model::world::Role;
+    /// let role = Role::new("ci").trust_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    ///     "Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#).unwrap();
+    /// assert_eq!(role.trust_policy.unwrap().statements.len(), 1);
+    /// assert!(Role::new("x").trust_policy_document(r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}"#).is_err());
+    /// ```
+    pub fn trust_policy_document(mut self, json: &str) -> Result<Self, WorldError> {
+        let policy = TrustPolicy::parse(json).map_err(|e| WorldError(format!("role {}: trust policy: {}", self.name, e.message)))?;
+        self.trust_policy = Some(Arc::new(policy));
+        Ok(self)
+    }
+
+    /// The trust policy that judges callers: the document, or (for a role not added to a world
+    /// through [`World::add_role`]) the one its shortcuts stand for in `account`.
+    pub fn trust_policy_for(&self, account: &str) -> Arc<TrustPolicy> {
+        match &self.trust_policy {
+            Some(p) => Arc::clone(p),
+            // Shortcuts that do not make a valid document trust nobody.
+            None => Arc::new(self.trust.to_policy(account).unwrap_or(TrustPolicy { statements: vec![], text: String::new() })),
+        }
+    }
+
+    /// Bounds the role's permissions with a managed policy.
+    pub fn permissions_boundary(mut self, arn: impl Into<String>) -> Self {
+        self.permissions_boundary = Some(arn.into());
+        self
     }
 
     /// Sets the path.
@@ -207,6 +259,12 @@ impl Role {
         self
     }
 
+    /// Adds an inline policy document.
+    pub fn inline_policy(mut self, json: impl Into<String>) -> Self {
+        self.inline_policies.push(json.into());
+        self
+    }
+
     /// Adds a role tag.
     pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.tags.push(Tag::new(key, value));
@@ -242,6 +300,17 @@ pub struct SamlProvider {
     pub context_provider: bool,
 }
 
+/// An IAM group: policies its member users get.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Group {
+    /// Group name.
+    pub name: String,
+    /// Attached managed policy ARNs.
+    pub policies: Vec<String>,
+    /// Inline policy documents.
+    pub inline_policies: Vec<String>,
+}
+
 /// An AWS account.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Account {
@@ -253,6 +322,12 @@ pub struct Account {
     pub users: BTreeMap<String, User>,
     /// IAM roles by name.
     pub roles: BTreeMap<String, Role>,
+    /// IAM groups by name.
+    pub groups: BTreeMap<String, Group>,
+    /// For a member of an AWS Organization: the service control policies that apply to it (as one
+    /// layer; none means `FullAWSAccess`). They limit every principal of the account, its root
+    /// included, and never the management account.
+    pub service_control_policies: Vec<String>,
     /// OIDC providers by URL without `https://` (their ARN suffix).
     pub oidc_providers: BTreeMap<String, OidcProvider>,
     /// SAML providers by name.
@@ -406,10 +481,28 @@ impl World {
         if role.role_id.is_empty() {
             role.role_id = derived_id("AROA", account, "role", &role.name);
         }
+        let from_shortcuts = role.trust.to_policy(account).map_err(|e| WorldError(format!("role {}: trust: {}", role.name, e.message)))?;
+        role.trust_policy = match role.trust_policy.take() {
+            // A role added before (World::extend) carries the document its shortcuts built.
+            Some(document) if role.trust != Trust::default() && *document != from_shortcuts => {
+                return Err(WorldError(format!(
+                    "role {}: give either a trust policy document or the trust shortcuts (trust, external_id, require_mfa, trust_conditions), not both",
+                    role.name
+                )));
+            }
+            Some(document) => Some(document),
+            None => Some(Arc::new(from_shortcuts)),
+        };
         let acct = self.accounts.get_mut(account).expect("account added above");
         let name = role.name.clone();
         acct.roles.insert(name.clone(), role);
         Ok(&acct.roles[&name])
+    }
+
+    /// Adds (or replaces) a group, creating the account if needed.
+    pub fn add_group(&mut self, account: &str, group: Group) -> Result<(), WorldError> {
+        self.add_account(account)?.groups.insert(group.name.clone(), group);
+        Ok(())
     }
 
     /// Registers an OIDC provider in `account`; its ARN is `arn:aws:iam::ACCT:oidc-provider/{url without https://}`.
@@ -474,43 +567,6 @@ impl World {
     }
 }
 
-/// Whether a trust entry is the ARN of the role a role session belongs to, path included: a
-/// session's principal does not carry its role's path (`assumed-role/tagged/s` for
-/// `role/app/tagged`), and role names are unique in an account, so the entry's last segment and
-/// account decide.
-fn names_role_of(entry: &str, principal: &crate::Principal, partition: &str) -> bool {
-    let crate::Principal::AssumedRole { account, role_name, .. } = principal else { return false };
-    let prefix = format!("arn:{partition}:iam::{account}:role/");
-    entry.strip_prefix(&prefix).is_some_and(|rest| rest.rsplit('/').next() == Some(role_name.as_str()))
-}
-
-impl Trust {
-    /// Whether every condition holds for `context` (keys lower-cased).
-    pub fn conditions_hold(&self, context: &std::collections::HashMap<String, Vec<String>>) -> bool {
-        self.conditions.iter().all(|c| c.holds(context))
-    }
-
-    /// Whether the trust policy names an identity provider (its ARN, or `*`) as a federated
-    /// principal: AssumeRoleWithWebIdentity and AssumeRoleWithSAML ask this instead of [`Trust::trusts`].
-    pub fn trusts_provider(&self, provider_arn: &str) -> bool {
-        self.principals.iter().any(|p| p == "*" || p == provider_arn)
-    }
-
-    /// Whether a trust policy of a role in `role_account` lets `principal` assume the role.
-    ///
-    /// An account entry (`123456789012` or `arn:aws:iam::123456789012:root`) trusts every principal of
-    /// that account; a user ARN that user; a role ARN the sessions of that role; `*` everyone.
-    pub fn trusts(&self, role_account: &str, principal: &crate::Principal, partition: &str) -> bool {
-        let account = principal.account();
-        if self.principals.is_empty() {
-            return account == role_account;
-        }
-        let root = format!("arn:{partition}:iam::{account}:root");
-        let own = principal.trust_arn(partition);
-        self.principals.iter().any(|p| p == "*" || p == account || *p == root || *p == own || names_role_of(p, principal, partition))
-    }
-}
-
 impl World {
     /// Adds everything `other` holds (accounts and their settings, root keys, users, roles,
     /// providers, managed policies) to this world; entities with the same name are replaced. All or
@@ -534,6 +590,10 @@ impl World {
             target.root_access_admin |= account.root_access_admin;
             target.outbound_web_identity_federation |= account.outbound_web_identity_federation;
             target.disabled_regions.extend(account.disabled_regions);
+            target.groups.extend(account.groups);
+            if !account.service_control_policies.is_empty() {
+                target.service_control_policies = account.service_control_policies;
+            }
             target.oidc_providers.extend(account.oidc_providers);
             target.saml_providers.extend(account.saml_providers);
             for user in account.users.into_values() {

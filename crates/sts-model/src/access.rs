@@ -1,0 +1,157 @@
+//! Authorizing STS's own actions: a role's trust policy together with the caller's identity
+//! policies (for AssumeRole), the trust policy alone (for federated callers, who have no identity
+//! policies), and identity policies alone (GetFederationToken, AssumeRoot, GetWebIdentityToken,
+//! DecodeAuthorizationMessage).
+//!
+//! IAM's rules for a resource-based policy such as a trust policy (IAM user guide, "Policy
+//! evaluation logic" and "Cross-account policy evaluation logic"):
+//! - an explicit Deny in any policy denies;
+//! - in the role's own account, a trust statement naming the caller itself (user ARN, role ARN,
+//!   session ARN, `*`) allows on its own, and one naming the account delegates to the caller's
+//!   identity policies, which must allow too;
+//! - across accounts, the trust policy must allow and the caller's identity policies must allow;
+//! - the service control policies of the caller's account bound everything.
+
+use std::collections::HashMap;
+
+use time::OffsetDateTime;
+
+use crate::authorize::{PolicyType, Verdict};
+use crate::policy::{AccessRequest, Decision, TrustCaller, TrustGrant, TrustPolicy, TrustRequest};
+use crate::sts::CallerContext;
+use crate::{Principal, Sts, StsError};
+
+impl Sts {
+    /// The ARN policies see as `aws:PrincipalArn`: the user or root ARN, the role's ARN (with its
+    /// path) for a role session, the federated user's ARN.
+    pub(crate) fn principal_policy_arn(&self, principal: &Principal) -> String {
+        let partition = &self.config.partition;
+        match principal {
+            Principal::AssumedRole { account, role_name, .. } => match self.world.role(account, role_name) {
+                Some(role) => format!("arn:{partition}:iam::{account}:role{}{role_name}", role.path),
+                None => principal.trust_arn(partition),
+            },
+            other => other.arn(partition),
+        }
+    }
+
+    /// The caller as a trust policy names it: its own ARN, and for a role session also the role's.
+    fn trust_caller(&self, principal: &Principal) -> TrustCaller {
+        let own = principal.arn(&self.config.partition);
+        let mut arns = vec![own];
+        if matches!(principal, Principal::AssumedRole { .. }) {
+            arns.push(self.principal_policy_arn(principal));
+        }
+        TrustCaller::Aws { account: principal.account().to_owned(), arns }
+    }
+
+    /// Authorizes each of `actions` (`sts:AssumeRole`, then the session actions the call implies)
+    /// on the role `role_arn` of `role_account` whose trust policy is `trust`, for `caller` with the
+    /// call's `context`. The first action refused is the error.
+    pub(crate) fn authorize_role_actions(
+        &mut self,
+        now: OffsetDateTime,
+        caller: &CallerContext,
+        (role_account, role_arn, trust): (&str, &str, &TrustPolicy),
+        actions: &[&str],
+        context: &HashMap<String, Vec<String>>,
+    ) -> Result<(), StsError> {
+        let who = self.trust_caller(&caller.principal);
+        let same_account = caller.principal.account() == role_account;
+        for action in actions {
+            let mut trust_request = TrustRequest::new(*action, who.clone());
+            let identity_request = {
+                let mut r = AccessRequest::new(*action, role_arn);
+                r.context = context.clone();
+                r
+            };
+            // The caller's own keys (aws:PrincipalArn, tags, MFA...) are in both contexts.
+            let identity_request = self.with_global_keys(now, &identity_request, &caller.principal, caller.session.as_ref());
+            trust_request.context = identity_request.context.clone();
+            let grant = trust.evaluate(&trust_request);
+            let identity = self.identity_verdict(now, &caller.principal, caller.session.as_ref(), &identity_request);
+            let verdict = combine(grant, identity, same_account);
+            if verdict.decision != Decision::Allow {
+                return Err(self.deny_because(&caller.principal, action, role_arn, verdict));
+            }
+        }
+        Ok(())
+    }
+
+    /// Authorizes `actions` for a federated caller vouched for by `provider` (an identity provider
+    /// ARN): only the trust policy decides, and it must name the provider.
+    pub(crate) fn trust_allows_federated(
+        trust: &TrustPolicy,
+        provider: &str,
+        actions: &[&str],
+        context: &HashMap<String, Vec<String>>,
+    ) -> bool {
+        actions.iter().all(|action| {
+            let mut request = TrustRequest::new(*action, TrustCaller::Federated(provider.to_owned()));
+            request.context = context.clone();
+            trust.evaluate(&request) == TrustGrant::Direct
+        })
+    }
+
+    /// Authorizes an action that only the caller's identity policies govern (`sts:GetFederationToken`
+    /// on the federated user, `sts:AssumeRoot`, `sts:GetWebIdentityToken`...).
+    pub(crate) fn authorize_identity_action(
+        &mut self,
+        now: OffsetDateTime,
+        caller: &CallerContext,
+        action: &str,
+        resource: &str,
+        context: &HashMap<String, Vec<String>>,
+    ) -> Result<(), StsError> {
+        let mut request = AccessRequest::new(action, resource);
+        request.context = context.clone();
+        let verdict = self.identity_verdict(now, &caller.principal, caller.session.as_ref(), &request);
+        if verdict.decision == Decision::Allow { Ok(()) } else { Err(self.deny_because(&caller.principal, action, resource, verdict)) }
+    }
+}
+
+/// IAM's combination of a trust policy's grant with the caller's identity verdict.
+fn combine(grant: TrustGrant, identity: Verdict, same_account: bool) -> Verdict {
+    let trust_denied = |decision| Verdict { decision, denied_by: Some(PolicyType::ResourceBased) };
+    // Service control policies bound even a direct grant.
+    let scp = identity.denied_by == Some(PolicyType::ServiceControlPolicy);
+    match grant {
+        TrustGrant::ExplicitDeny => trust_denied(Decision::ExplicitDeny),
+        _ if identity.decision == Decision::ExplicitDeny || scp => identity,
+        TrustGrant::Direct if same_account => Verdict::ALLOW,
+        TrustGrant::Direct | TrustGrant::ViaAccount => identity,
+        TrustGrant::ImplicitDeny => trust_denied(Decision::ImplicitDeny),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALLOW: Verdict = Verdict::ALLOW;
+    const NO_IDENTITY: Verdict = Verdict { decision: Decision::ImplicitDeny, denied_by: Some(PolicyType::IdentityBased) };
+    const DENY_IDENTITY: Verdict = Verdict { decision: Decision::ExplicitDeny, denied_by: Some(PolicyType::IdentityBased) };
+    const NO_SCP: Verdict = Verdict { decision: Decision::ImplicitDeny, denied_by: Some(PolicyType::ServiceControlPolicy) };
+
+    // The table of the IAM user guide's evaluation logic, worked by hand.
+    #[test]
+    fn same_account_direct_grant_stands_alone() {
+        assert_eq!(combine(TrustGrant::Direct, NO_IDENTITY, true), ALLOW);
+        assert_eq!(combine(TrustGrant::Direct, NO_IDENTITY, false), NO_IDENTITY);
+    }
+
+    #[test]
+    fn account_grant_needs_identity() {
+        assert_eq!(combine(TrustGrant::ViaAccount, NO_IDENTITY, true), NO_IDENTITY);
+        assert_eq!(combine(TrustGrant::ViaAccount, ALLOW, true), ALLOW);
+        assert_eq!(combine(TrustGrant::ViaAccount, ALLOW, false), ALLOW);
+    }
+
+    #[test]
+    fn denies_win() {
+        assert_eq!(combine(TrustGrant::Direct, DENY_IDENTITY, true), DENY_IDENTITY);
+        assert_eq!(combine(TrustGrant::Direct, NO_SCP, true), NO_SCP);
+        assert_eq!(combine(TrustGrant::ExplicitDeny, ALLOW, true).denied_by, Some(PolicyType::ResourceBased));
+        assert_eq!(combine(TrustGrant::ImplicitDeny, ALLOW, true).decision, Decision::ImplicitDeny);
+    }
+}
