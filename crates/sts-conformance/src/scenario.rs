@@ -42,6 +42,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("caller-restrictions", "which caller types may call which operation"),
     ("chaining", "role chaining and its one-hour cap"),
     ("trust", "trust policies, ExternalId and cross-account access"),
+    ("identity-policies", "the caller's own policies, permissions boundary and SCPs authorize STS actions"),
     ("mfa", "SerialNumber and TokenCode"),
     ("tags", "session tags and transitive tag keys"),
     ("source-identity", "SourceIdentity and its persistence"),

@@ -69,8 +69,11 @@ impl Sts {
             let identity_request = self.with_global_keys(now, &identity_request, &caller.principal, caller.session.as_ref());
             trust_request.context = identity_request.context.clone();
             let grant = trust.evaluate(&trust_request);
-            let identity = self.identity_verdict(now, &caller.principal, caller.session.as_ref(), &identity_request);
-            let verdict = combine(grant, identity, same_account);
+            let layers = self.identity_layers(now, &caller.principal, caller.session.as_ref(), &identity_request);
+            let identity = Verdict::of_layers(&layers);
+            // What bounds even a grant naming the caller: everything but her identity policies.
+            let limits: Vec<_> = layers.into_iter().filter(|(t, _)| *t != PolicyType::IdentityBased).collect();
+            let verdict = combine(grant, identity, Verdict::of_layers(&limits), same_account);
             if verdict.decision != Decision::Allow {
                 return Err(self.deny_because(&caller.principal, action, role_arn, verdict));
             }
@@ -110,15 +113,20 @@ impl Sts {
     }
 }
 
-/// IAM's combination of a trust policy's grant with the caller's identity verdict.
-fn combine(grant: TrustGrant, identity: Verdict, same_account: bool) -> Verdict {
+/// IAM's combination of a trust policy's grant with the caller's identity verdict (`identity`, all
+/// layers) and `limits` (the layers that bound even a grant naming the caller: service control
+/// policies, the permissions boundary, session policies).
+///
+/// Documented: a role trust policy must name the principal; in the same account a statement naming
+/// it needs no identity policy, but the permissions boundary must still allow sts:AssumeRole (IAM
+/// user guide, "Updating a role trust policy"), and a role session named by its role's ARN stays
+/// bounded by its session policies (the evaluation table of the user guide).
+fn combine(grant: TrustGrant, identity: Verdict, limits: Verdict, same_account: bool) -> Verdict {
     let trust_denied = |decision| Verdict { decision, denied_by: Some(PolicyType::ResourceBased) };
-    // Service control policies bound even a direct grant.
-    let scp = identity.denied_by == Some(PolicyType::ServiceControlPolicy);
     match grant {
         TrustGrant::ExplicitDeny => trust_denied(Decision::ExplicitDeny),
-        _ if identity.decision == Decision::ExplicitDeny || scp => identity,
-        TrustGrant::Direct if same_account => Verdict::ALLOW,
+        _ if identity.decision == Decision::ExplicitDeny => identity,
+        TrustGrant::Direct if same_account => limits,
         TrustGrant::Direct | TrustGrant::ViaAccount => identity,
         TrustGrant::ImplicitDeny => trust_denied(Decision::ImplicitDeny),
     }
@@ -132,26 +140,32 @@ mod tests {
     const NO_IDENTITY: Verdict = Verdict { decision: Decision::ImplicitDeny, denied_by: Some(PolicyType::IdentityBased) };
     const DENY_IDENTITY: Verdict = Verdict { decision: Decision::ExplicitDeny, denied_by: Some(PolicyType::IdentityBased) };
     const NO_SCP: Verdict = Verdict { decision: Decision::ImplicitDeny, denied_by: Some(PolicyType::ServiceControlPolicy) };
+    const NO_BOUNDARY: Verdict = Verdict { decision: Decision::ImplicitDeny, denied_by: Some(PolicyType::PermissionsBoundary) };
 
-    // The table of the IAM user guide's evaluation logic, worked by hand.
+    // The rules of the IAM user guide's evaluation logic, worked by hand.
     #[test]
     fn same_account_direct_grant_stands_alone() {
-        assert_eq!(combine(TrustGrant::Direct, NO_IDENTITY, true), ALLOW);
-        assert_eq!(combine(TrustGrant::Direct, NO_IDENTITY, false), NO_IDENTITY);
+        assert_eq!(combine(TrustGrant::Direct, NO_IDENTITY, ALLOW, true), ALLOW);
+        assert_eq!(combine(TrustGrant::Direct, NO_IDENTITY, ALLOW, false), NO_IDENTITY);
     }
 
     #[test]
     fn account_grant_needs_identity() {
-        assert_eq!(combine(TrustGrant::ViaAccount, NO_IDENTITY, true), NO_IDENTITY);
-        assert_eq!(combine(TrustGrant::ViaAccount, ALLOW, true), ALLOW);
-        assert_eq!(combine(TrustGrant::ViaAccount, ALLOW, false), ALLOW);
+        assert_eq!(combine(TrustGrant::ViaAccount, NO_IDENTITY, ALLOW, true), NO_IDENTITY);
+        assert_eq!(combine(TrustGrant::ViaAccount, ALLOW, ALLOW, true), ALLOW);
+        assert_eq!(combine(TrustGrant::ViaAccount, ALLOW, ALLOW, false), ALLOW);
+    }
+
+    #[test]
+    fn boundaries_and_scps_bound_a_direct_grant() {
+        assert_eq!(combine(TrustGrant::Direct, NO_BOUNDARY, NO_BOUNDARY, true), NO_BOUNDARY);
+        assert_eq!(combine(TrustGrant::Direct, NO_SCP, NO_SCP, true), NO_SCP);
     }
 
     #[test]
     fn denies_win() {
-        assert_eq!(combine(TrustGrant::Direct, DENY_IDENTITY, true), DENY_IDENTITY);
-        assert_eq!(combine(TrustGrant::Direct, NO_SCP, true), NO_SCP);
-        assert_eq!(combine(TrustGrant::ExplicitDeny, ALLOW, true).denied_by, Some(PolicyType::ResourceBased));
-        assert_eq!(combine(TrustGrant::ImplicitDeny, ALLOW, true).decision, Decision::ImplicitDeny);
+        assert_eq!(combine(TrustGrant::Direct, DENY_IDENTITY, ALLOW, true), DENY_IDENTITY);
+        assert_eq!(combine(TrustGrant::ExplicitDeny, ALLOW, ALLOW, true).denied_by, Some(PolicyType::ResourceBased));
+        assert_eq!(combine(TrustGrant::ImplicitDeny, ALLOW, ALLOW, true).decision, Decision::ImplicitDeny);
     }
 }

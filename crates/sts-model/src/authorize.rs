@@ -54,7 +54,7 @@ impl Verdict {
 
     /// Combines layers with IAM's logic: any explicit Deny denies (the first named), then every
     /// layer must allow (the first that does not is named).
-    fn of_layers(layers: &[(PolicyType, Decision)]) -> Verdict {
+    pub(crate) fn of_layers(layers: &[(PolicyType, Decision)]) -> Verdict {
         if let Some((t, _)) = layers.iter().find(|(_, d)| *d == Decision::ExplicitDeny) {
             return Verdict { decision: Decision::ExplicitDeny, denied_by: Some(*t) };
         }
@@ -151,6 +151,17 @@ impl Sts {
         session: Option<&Session>,
         request: &AccessRequest,
     ) -> Verdict {
+        Verdict::of_layers(&self.identity_layers(now, principal, session, request))
+    }
+
+    /// Each policy layer of the identity side with its decision, in IAM's evaluation order.
+    pub(crate) fn identity_layers(
+        &self,
+        now: OffsetDateTime,
+        principal: &Principal,
+        session: Option<&Session>,
+        request: &AccessRequest,
+    ) -> Vec<(PolicyType, Decision)> {
         let request = self.with_global_keys(now, request, principal, session);
         let base = session.and_then(|s| s.federating_principal.clone()).unwrap_or_else(|| principal.clone());
         let mut layers = Vec::new();
@@ -171,7 +182,7 @@ impl Sts {
         for scoped in session.map(|s| s.scoped_policies.as_slice()).unwrap_or_default() {
             layers.push((PolicyType::SessionPolicy, crate::policy::evaluate_all(std::slice::from_ref(scoped), &request)));
         }
-        Verdict::of_layers(&layers)
+        layers
     }
 
     pub(crate) fn with_global_keys(
