@@ -79,7 +79,9 @@ async fn every_operation_the_sdk_calls_succeeds_and_parses() {
         .role_arn(format!("arn:aws:iam::{ACCOUNT}:role/test-role"))
         .role_session_name("sdk")
         .duration_seconds(7200)
-        .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#)
+        // The session policy bounds the chained call below too (a role session named in a trust
+        // policy by its role's ARN stays bounded by its session policies).
+        .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"],"Resource":"*"}]}"#)
         .tags(Tag::builder().key("Project").value("Pegasus").build().unwrap())
         .transitive_tag_keys("Project")
         .source_identity("sdk-user")

@@ -325,10 +325,10 @@ pub fn verify(token: &str, provider: Provider<'_>, now: OffsetDateTime) -> Resul
         .checked_add(EXPIRY_GRACE)
         .is_some_and(|deadline| now > deadline);
     if expired {
-        // Observed wording, including the missing space before the expiry.
+        // Observed wording (2024): answers of 2021 lacked the space before the expiry.
         return Err(StsError::new(
             ErrorCode::ExpiredTokenException,
-            format!("Token expired: current date/time {now_s} must be before the expiration date/time{exp}"),
+            format!("Token expired: current date/time {now_s} must be before the expiration date/time {exp}"),
         ));
     }
     if iat > now_s + FUTURE_SKEW.whole_seconds() {

@@ -463,7 +463,8 @@ pub fn verify_xml(xml: &str, role_arn: &str, provider: Provider<'_>, now: Offset
     }
     // Time: NotOnOrAfter passed, or issued more than five minutes ago (observed wording for the latter).
     if now >= not_on_or_after {
-        return Err(StsError::new(ErrorCode::ExpiredTokenException, "Token has expired: the SAML assertion's NotOnOrAfter has passed."));
+        // Observed (2022, saml2aws): ExpiredTokenException "Response has expired".
+        return Err(StsError::new(ErrorCode::ExpiredTokenException, "Response has expired"));
     }
     let issued =
         time_attr(&r, assertion, "IssueInstant")?.ok_or_else(|| invalid("Invalid SAML response: the Assertion has no IssueInstant."))?;

@@ -226,7 +226,7 @@ fn expiry_has_a_five_minute_grace() {
     let exp = now().unix_timestamp() - 360;
     assert_eq!(
         err.message,
-        format!("Token expired: current date/time {} must be before the expiration date/time{exp}", now().unix_timestamp())
+        format!("Token expired: current date/time {} must be before the expiration date/time {exp}", now().unix_timestamp())
     );
 }
 

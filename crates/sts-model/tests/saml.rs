@@ -180,7 +180,11 @@ fn times_are_checked_on_the_clock() {
     let issued = assertion().sign();
     saml(call_at(&mut sts, now() + Duration::minutes(4), request(ROLE, issued.clone())));
     // NotOnOrAfter (five minutes after issue) has passed.
-    refused(call_at(&mut sts, now() + Duration::minutes(5), request(ROLE, issued)), ErrorCode::ExpiredTokenException, "NotOnOrAfter");
+    refused(
+        call_at(&mut sts, now() + Duration::minutes(5), request(ROLE, issued)),
+        ErrorCode::ExpiredTokenException,
+        "Response has expired",
+    );
     // A long NotOnOrAfter does not extend the five-minute redemption window.
     let long = assertion().not_on_or_after(now() + Duration::hours(1)).sign();
     refused(

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::common::{self, Mint, mfa_failed, mfa_valid};
+use super::common::{self, Mint};
 use crate::request::{AssumeRoleRequest, Tag};
 use crate::response::{AssumeRoleResponse, AssumedRoleUser};
 use crate::sts::CallerContext;
@@ -37,7 +37,7 @@ pub(crate) fn call(
     // anyway learns nothing about the code (the order the observed answers show).
     let session_mfa = caller.session.as_ref().is_some_and(|s| s.mfa_authenticated);
     let code_given = req.serial_number.is_some() || req.token_code.is_some();
-    let code_valid = mfa_valid(sts, now, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
+    let code_check = common::mfa_check(sts, now, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
 
     // Transitive tags of the calling session pass on and cannot be overridden.
     let inherited: Vec<Tag> = caller
@@ -68,10 +68,7 @@ pub(crate) fn call(
     }
     let context = common::assume_role_context(&req, &tags, &transitive, source_identity.as_deref(), code_given || session_mfa);
     sts.authorize_role_actions(now, caller, (&role_account, &req.role_arn, &trust), &actions, &context)?;
-    if code_given && !code_valid {
-        return Err(mfa_failed());
-    }
-    let mfa_ok = session_mfa || code_valid;
+    let mfa_ok = code_check? || session_mfa;
 
     // Context assertions from a trusted context provider (trusted identity propagation). Without
     // one, a chained session keeps its caller's context, as it keeps its source identity.

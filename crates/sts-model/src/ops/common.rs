@@ -175,17 +175,40 @@ pub(crate) fn session_tags(tags: &[Tag], transitive_tag_keys: &[String], inherit
     Ok(Packed { bytes })
 }
 
-/// Whether a serial number and code match one of the calling user's MFA devices at `now`.
-pub(crate) fn mfa_valid(
+/// Judges the MFA members of a call (`SerialNumber`, `TokenCode`) for `principal` at `now`:
+/// `Ok(false)` when neither is given, `Ok(true)` for a right code of one of the user's devices, and
+/// AWS's refusal otherwise (each observed from STS):
+/// - only one of the two: "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code." (2017);
+/// - a serial that is not one of the caller's devices: "MultiFactorAuthentication failed, unable to
+///   validate MFA code.  Please verify your MFA serial number is valid and associated with this
+///   user." (two spaces, 2018 and 2021);
+/// - a wrong code: "MultiFactorAuthentication failed with invalid MFA one time pass code." (2016 to 2024).
+pub(crate) fn mfa_check(
     sts: &Sts,
     now: OffsetDateTime,
     principal: &Principal,
     serial_number: Option<&str>,
     token_code: Option<&str>,
-) -> bool {
-    let (Some(serial), Some(code)) = (serial_number, token_code) else { return false };
-    let Principal::User { account, name, .. } = principal else { return false };
-    sts.world.user(account, name).is_some_and(|u| u.mfa_devices.iter().any(|d| d.serial_number == serial && d.accepts(code, now)))
+) -> Result<bool, StsError> {
+    let refuse = |message: &str| Err(StsError::new(ErrorCode::AccessDenied, message));
+    let (serial, code) = match (serial_number, token_code) {
+        (None, None) => return Ok(false),
+        (Some(serial), Some(code)) => (serial, code),
+        _ => return refuse("MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code."),
+    };
+    let device = match principal {
+        Principal::User { account, name, .. } => {
+            sts.world.user(account, name).and_then(|u| u.mfa_devices.iter().find(|d| d.serial_number == serial))
+        }
+        _ => None,
+    };
+    match device {
+        None => refuse(
+            "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.",
+        ),
+        Some(d) if d.accepts(code, now) => Ok(true),
+        Some(_) => refuse("MultiFactorAuthentication failed with invalid MFA one time pass code."),
+    }
 }
 
 /// The context keys an AssumeRole call gives the trust policy and the caller's identity policies
@@ -235,11 +258,6 @@ pub(crate) fn federated_actions(assume: &'static str, tags: &[Tag], source_ident
         actions.push("sts:SetSourceIdentity");
     }
     actions
-}
-
-/// The answer to a wrong MFA code, as observed from STS.
-pub(crate) fn mfa_failed() -> StsError {
-    StsError::new(ErrorCode::AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
 }
 
 /// Default lifetime of a role session when DurationSeconds is omitted (model documentation, for

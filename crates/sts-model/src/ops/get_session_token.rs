@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::common::{self, Mint, mfa_failed, mfa_valid};
+use super::common::{self, Mint};
 use crate::request::GetSessionTokenRequest;
 use crate::response::GetSessionTokenResponse;
 use crate::sts::CallerContext;
@@ -22,11 +22,7 @@ pub(crate) fn call(
     common::check_region(sts, caller.principal.account())?;
     let requested = req.duration_seconds.map(i64::from);
     let duration = if caller.is_root() { requested.unwrap_or(ROOT_MAX).min(ROOT_MAX) } else { requested.unwrap_or(USER_DEFAULT) };
-    let mfa_requested = req.serial_number.is_some() || req.token_code.is_some();
-    let mfa_authenticated = mfa_valid(sts, now, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref());
-    if mfa_requested && !mfa_authenticated {
-        return Err(mfa_failed());
-    }
+    let mfa_authenticated = common::mfa_check(sts, now, &caller.principal, req.serial_number.as_deref(), req.token_code.as_deref())?;
     let minted = common::mint(
         sts,
         now,
