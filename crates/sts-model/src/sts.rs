@@ -339,9 +339,9 @@ impl Sts {
             check_caller_type(context, operation, &self.config.partition)?;
         }
         if operation.is_regional_only() && self.config.region.is_none() {
-            // Documented: regional endpoints only. The global endpoint's answer is not; InvalidAction
-            // is what a query service says of an operation it does not offer. fidelity: inferred.
-            return Err(StsError::new(ErrorCode::InvalidAction, format!("Could not find operation {operation} for version 2011-06-15")));
+            // Documented: regional endpoints only. Observed (boto3#4461, 2025-03: AssumeRoot from a
+            // client that defaulted to the global endpoint): InvalidAction "Unknown Operation".
+            return Err(StsError::new(ErrorCode::InvalidAction, "Unknown Operation"));
         }
         match (request, context) {
             (Request::AssumeRoleWithSaml(r), _) => ops::assume_role_with_saml::call(self, now, r).map(Response::AssumeRoleWithSaml),
