@@ -105,3 +105,21 @@ fn inferred_expectations_are_marked_and_a_minority() {
     let inferred = scenarios.iter().filter(|s| s.doc.fidelity == sts_conformance::scenario::Fidelity::Inferred).count();
     assert!(inferred > 0 && inferred < scenarios.len() / 2, "{inferred} inferred of {}", scenarios.len());
 }
+
+#[test]
+fn observed_expectations_cite_where_they_were_seen() {
+    // "observed" claims a real AWS answer was seen: the scenario must say where.
+    let bare: Vec<String> = files()
+        .iter()
+        .filter(|s| s.doc.fidelity == sts_conformance::scenario::Fidelity::Observed && s.doc.evidence.is_empty())
+        .map(|s| s.id.clone())
+        .collect();
+    assert!(bare.is_empty(), "observed without evidence: {bare:?}");
+}
+
+#[test]
+fn most_hand_written_scenarios_cite_public_evidence() {
+    let scenarios = files();
+    let (_, total) = sts_conformance::report::evidence_share(&scenarios);
+    assert!(total.percent() >= 60.0, "{} of {} hand-written scenarios cite evidence", total.cited, total.written);
+}
