@@ -39,10 +39,14 @@ fn provider_arn(kind: &str) -> String {
 /// A world where every operation succeeds: a user and a role, an OIDC and a SAML provider with a
 /// role trusting each, a role nobody may assume (for an authorization message), and an
 /// organization whose management account may call AssumeRoot on a member.
+/// Lets a principal call STS.
+const STS_CALLER: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}"#;
+
 fn fixture() -> (Sts, Caller) {
     let mut world = World::default();
-    let key = world.add_user(ACCOUNT, User::new("bench")).unwrap().access_keys[0].access_key_id.clone();
-    world.add_role(ACCOUNT, Role::new("demo").max_session_duration(43200)).unwrap();
+    // IAM grants nothing by default: the callers may call STS (the roles trust the account).
+    let key = world.add_user(ACCOUNT, User::new("bench").inline_policy(STS_CALLER)).unwrap().access_keys[0].access_key_id.clone();
+    world.add_role(ACCOUNT, Role::new("demo").max_session_duration(43200).inline_policy(STS_CALLER)).unwrap();
     world.add_role(ACCOUNT, Role::new("private").trust(format!("arn:aws:iam::{ACCOUNT}:user/nobody"))).unwrap();
     world
         .add_oidc_provider(
@@ -64,7 +68,7 @@ fn fixture() -> (Sts, Caller) {
         .unwrap();
     world.add_role(ACCOUNT, Role::new("federated").trust(provider_arn("saml-provider/corp"))).unwrap();
     world.account_mut(ACCOUNT).unwrap().outbound_web_identity_federation = true;
-    world.add_user(MANAGEMENT, User::new("admin")).unwrap();
+    world.add_user(MANAGEMENT, User::new("admin").inline_policy(STS_CALLER)).unwrap();
     world.account_mut(MANAGEMENT).unwrap().root_access_admin = true;
     world.add_account(MEMBER).unwrap().management_account = Some(MANAGEMENT.into());
     (Sts::new(world, 1), Caller::access_key(key))

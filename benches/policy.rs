@@ -23,7 +23,9 @@ fn evaluation(c: &mut Criterion) {
 
     let mut world = World::default();
     world.add_managed_policy("arn:aws:iam::123456789012:policy/p", POLICY);
-    let key = world.add_user("123456789012", User::new("u")).unwrap().access_keys[0].access_key_id.clone();
+    // The user may call AssumeRole (the role trusts the account, which leaves it to her policies).
+    let sts_caller = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}"#;
+    let key = world.add_user("123456789012", User::new("u").inline_policy(sts_caller)).unwrap().access_keys[0].access_key_id.clone();
     world.add_role("123456789012", Role::new("r").policy("arn:aws:iam::123456789012:policy/p").tag("team", "blue")).unwrap();
     let mut sts = Sts::new(world, 1);
     let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();

@@ -147,6 +147,8 @@ context_provider = true
 [[accounts.roles]]
 name = "propagated"
 trust = ["arn:aws:iam::123456789012:oidc-provider/tip.example.com"]
+# Its sessions may ask for web identity tokens (IAM grants nothing by default).
+inline_policies = ['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetWebIdentityToken","Resource":"*"}]}']
 """
 with urllib.request.urlopen(urllib.request.Request(f"{ENDPOINT}/__sts/world", data=fragment.encode(), method="POST")) as response:
     check("the world takes an OIDC provider with a context provider", response.status == 200)

@@ -76,7 +76,10 @@ fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Box<dyn Target>, Strin
     if let (Some(url), Some(path)) = (&args.endpoint, &args.profile) {
         let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
         let profile = Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        return Ok(Box::new(Endpoint::new(url, profile)));
+        let endpoint = Endpoint::new(url, profile);
+        // An endpoint that is not there, or is not STS, stops the run with one message (exit 2).
+        endpoint.probe()?;
+        return Ok(Box::new(endpoint));
     }
     let world = match dir {
         Some(d) => {

@@ -51,3 +51,47 @@ fn a_working_directory_suite_brings_its_world() {
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn check_against(endpoint: &str) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+        .args(["check", "--endpoint", endpoint, "--profile", "scenarios/profiles/moto.toml", "--quiet", "--filter", "get-caller-identity/"])
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// An endpoint nobody listens on stops the run with exit 2 and one message, before any scenario
+/// runs: a transport error is never counted as an expected failure.
+#[test]
+fn an_unreachable_endpoint_stops_the_gate() {
+    // A port that was just free: bind, learn it, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (code, stdout, stderr) = check_against(&format!("http://127.0.0.1:{port}"));
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains(&format!("cannot reach http://127.0.0.1:{port}")), "{stderr}");
+    assert!(!stdout.contains("expected failures"), "no scenario may run: {stdout}");
+}
+
+/// An endpoint that answers, but not as STS does (a web page), stops the run the same way.
+#[test]
+fn an_endpoint_that_is_not_sts_stops_the_gate() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().take(1) {
+            let mut stream = stream.unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let page = "<html><body>It works!</body></html>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+        }
+    });
+    let (code, stdout, stderr) = check_against(&format!("http://127.0.0.1:{port}"));
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("answers nothing like STS") && stderr.contains("It works!"), "{stderr}");
+}

@@ -306,6 +306,56 @@ impl Endpoint {
     pub fn new(url: &str, profile: Profile) -> Self {
         Endpoint { url: url.trim_end_matches('/').to_owned(), profile, runtime: runtime(), client: http_client() }
     }
+
+    /// The `host` the requests are signed for: the URL's authority.
+    fn host(&self) -> String {
+        self.url.split("://").nth(1).unwrap_or(&self.url).split('/').next().unwrap_or_default().to_owned()
+    }
+
+    /// Asks the endpoint once whether it is there and speaks STS: a GetCallerIdentity, signed as
+    /// the suite's default signer `alice` when the profile maps her (unsigned otherwise), must get
+    /// an STS answer (an `ErrorResponse`, or the operation's own element). A transport error or
+    /// anything else (an HTML page, JSON, another service's XML) is the reason the run cannot go
+    /// on: counted per scenario, it would look like hundreds of expected failures.
+    ///
+    /// ```
+    /// use sts_conformance::{profile::Profile, target::Endpoint};
+    /// let profile = Profile::parse("name = \"nobody\"\nfeatures = []\n").unwrap();
+    /// let err = Endpoint::new("http://127.0.0.1:9", profile).probe().unwrap_err();
+    /// assert!(err.contains("cannot reach http://127.0.0.1:9"), "{err}");
+    /// ```
+    pub fn probe(&self) -> Result<(), String> {
+        let http = Http { runtime: Arc::clone(&self.runtime), client: self.client.clone(), base: self.url.clone() };
+        let body = b"Action=GetCallerIdentity&Version=2011-06-15".to_vec();
+        let mut headers = vec![
+            ("host".to_string(), self.host()),
+            ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string()),
+        ];
+        if let Some(p) = self.profile.principals.get("alice") {
+            let credentials = sts_wire::sigv4::Credentials {
+                access_key_id: &p.access_key_id,
+                secret_access_key: &p.secret_access_key,
+                session_token: p.session_token.as_deref(),
+            };
+            let req = sts_wire::sigv4::Request { method: "POST", path: "/", query: &[], headers: &headers, body: &body };
+            let added = sts_wire::sigv4::sign(&req, &credentials, &self.profile.region, OffsetDateTime::now_utc());
+            headers.extend(added);
+        }
+        let request = HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body };
+        let answer = http.send(&request).map_err(|e| format!("cannot reach {}: {e}", self.url))?;
+        // The profile's region may be unknown to the endpoint: any STS answer, errors included, will do.
+        let root = sts_wire::xml::parse(&answer.body).ok().map(|e| e.name);
+        match root.as_deref() {
+            Some("ErrorResponse" | "GetCallerIdentityResponse") => Ok(()),
+            _ => {
+                let start: String = answer.body.chars().take(120).collect();
+                Err(format!(
+                    "{} answers nothing like STS: an unsigned GetCallerIdentity got HTTP {} {:?}; is this the STS endpoint?",
+                    self.url, answer.status, start
+                ))
+            }
+        }
+    }
 }
 
 struct EndpointConnection {
@@ -343,12 +393,11 @@ impl Target for Endpoint {
     }
     fn bind(&mut self, _scenario: &Scenario) -> Result<Binding, String> {
         let http = Http { runtime: self.runtime.clone(), client: self.client.clone(), base: self.url.clone() };
-        let host = self.url.split("://").nth(1).unwrap_or(&self.url).split('/').next().unwrap_or_default().to_owned();
         Ok(Binding {
             connection: Box::new(EndpointConnection { http, admin_api: self.profile.admin_api }),
             symbols: self.profile.symbols.clone(),
             principals: self.profile.principals.clone(),
-            host,
+            host: self.host(),
             region: self.profile.region.clone(),
         })
     }

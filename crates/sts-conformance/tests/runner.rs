@@ -62,6 +62,8 @@ fn each_kind_of_expectation_can_fail() {
         "does not match",
     );
     failed(run_one(&scenario(&format!("{assume}expect = {{ status = 403 }}"))), "expected a success");
+    // A step without `expect` is judged too: it must succeed.
+    failed(run_one(&scenario(assume)), "expected HTTP 200, got 403");
     let late = "[[scenario.steps]]\ncall = \"AssumeRole\"\nparams = { RoleArn = \"${role.demo}\", RoleSessionName = \"ok\" }\n";
     failed(
         run_one(&scenario(&format!(
