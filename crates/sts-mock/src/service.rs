@@ -224,6 +224,10 @@ impl Service {
             // A presigned URL, or a header naming another key than its Credential: look it up.
             _ => self.sts().secret_for(key).map(str::to_owned),
         };
+        // Requests signed for IAM reach the IAM control plane on the same port.
+        if sigv4::scope_service(&signed).as_deref() == Some("iam") {
+            return self.answer_iam(&signed, now, secret_for, call, decision.delay);
+        }
         let caller = match sigv4::verify(&signed, now, signing.region, secret_for) {
             Ok(None) => Caller::Anonymous,
             Ok(Some(v)) => {
@@ -248,6 +252,45 @@ impl Service {
             call.error_message = Some(e.message.clone());
         }
         Reply::Answer { status: out.status, content_type: "text/xml", body: out.body, request_id: out.request_id, delay: decision.delay }
+    }
+}
+
+impl Service {
+    /// An IAM call: verified for IAM's scope (`iam`, `us-east-1`: IAM is global), decoded against
+    /// IAM's model, answered by the model over the same world as STS.
+    fn answer_iam(
+        &self,
+        signed: &sigv4::Request<'_>,
+        now: sts_model::time::OffsetDateTime,
+        secret_for: impl FnOnce(&str) -> Option<String>,
+        call: &mut Call,
+        delay: Duration,
+    ) -> Reply {
+        let outcome = sigv4::verify_for(signed, now, "us-east-1", "iam", secret_for).and_then(|verified| {
+            let caller = match verified {
+                None => Caller::Anonymous,
+                Some(v) => {
+                    call.access_key_id = Some(v.access_key_id.clone());
+                    Caller::Credentials { access_key_id: v.access_key_id, session_token: v.session_token }
+                }
+            };
+            let request = sts_wire::iam::decode(&call.parameters)?;
+            let mut sts = self.sts();
+            if let Caller::Credentials { access_key_id, .. } = &caller {
+                call.caller_arn = sts.arn_of(access_key_id);
+            }
+            let action = request.action.clone();
+            sts.iam(now, &caller, request).map(|nodes| (action, nodes))
+        });
+        let (status, body) = match &outcome {
+            Ok((action, nodes)) => (200, sts_wire::iam::encode_success(action, nodes.as_deref(), &call.request_id)),
+            Err(e) => {
+                call.error_code = Some(e.code.to_string());
+                call.error_message = Some(e.message.clone());
+                (e.http_status(), sts_wire::iam::encode_error(e, &call.request_id))
+            }
+        };
+        Reply::Answer { status, content_type: "text/xml", body, request_id: call.request_id.clone(), delay }
     }
 }
 

@@ -276,7 +276,8 @@ async fn scoped_credentials_work_over_http_and_are_journaled() {
     let sts = MockSts::start().await;
     sts.with_world(|w| {
         let role = w.account_mut("123456789012").unwrap().roles.get_mut("test-role").unwrap();
-        role.inline_policies.push(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#.into());
+        role.inline_policies
+            .insert("s3".into(), r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#.into());
     });
     let now = sts.clock().now();
     let assume = [

@@ -66,8 +66,8 @@ impl Verdict {
 }
 
 impl Sts {
-    fn documents(&self, managed: &[String], inline: &[String]) -> Vec<PolicyDocument> {
-        let texts = managed.iter().filter_map(|arn| self.world.managed_policy(arn)).chain(inline.iter().map(String::as_str));
+    fn documents(&self, managed: &[String], inline: &crate::world::InlinePolicies) -> Vec<PolicyDocument> {
+        let texts = managed.iter().filter_map(|arn| self.world.managed_policy(arn)).chain(inline.values().map(String::as_str));
         // World documents that do not parse grant nothing (the world file is the test author's).
         texts.filter_map(|t| PolicyDocument::parse(t).ok()).collect()
     }
@@ -75,7 +75,7 @@ impl Sts {
     /// The identity policies of a principal (its own, its groups') and its permissions boundary;
     /// `None` for the root, whom identity policies do not bind.
     fn identity_policies(&self, principal: &Principal) -> Option<(Vec<PolicyDocument>, Option<Vec<PolicyDocument>>)> {
-        let boundary = |arn: &Option<String>| arn.as_ref().map(|a| self.documents(std::slice::from_ref(a), &[]));
+        let boundary = |arn: &Option<String>| arn.as_ref().map(|a| self.documents(std::slice::from_ref(a), &Default::default()));
         match principal {
             Principal::Root { .. } => None,
             Principal::User { account, name, .. } => {

@@ -139,6 +139,18 @@ error_codes! {
     Throttling = ("Throttling", 400, Sender),
     /// A member failed its model constraint, or a documented value rule.
     ValidationError = ("ValidationError", 400, Sender),
+
+    // The IAM control plane's errors (botocore IAM model, 2010-05-08).
+    /// IAM: the user, role, policy or key named does not exist.
+    NoSuchEntity = ("NoSuchEntity", 404, Sender),
+    /// IAM: an entity with that name already exists.
+    EntityAlreadyExists = ("EntityAlreadyExists", 409, Sender),
+    /// IAM: the entity still has things attached (keys, policies).
+    DeleteConflict = ("DeleteConflict", 409, Sender),
+    /// IAM: a quota would be exceeded (two access keys per user, five policy versions).
+    LimitExceeded = ("LimitExceeded", 409, Sender),
+    /// IAM: a value is well-formed but not acceptable.
+    InvalidInput = ("InvalidInput", 400, Sender),
 }
 
 impl fmt::Display for ErrorCode {

@@ -137,6 +137,12 @@ impl Generator {
         encode_account_id(TEMPORARY_KEY_PREFIX, account.parse().unwrap_or(0), entropy)
     }
 
+    /// A fresh `AKIA...` long-term key id embedding `account` (IAM's CreateAccessKey).
+    pub fn long_term_key_id(&mut self, account: &str) -> String {
+        let entropy = self.entropy();
+        encode_account_id("AKIA", account.parse().unwrap_or(0), entropy)
+    }
+
     /// A fresh 40-character secret access key.
     pub fn secret_access_key(&mut self) -> String {
         secret_from(&mut self.rng)

@@ -31,6 +31,7 @@ mod access;
 mod arn;
 mod authorize;
 mod error;
+pub mod iam;
 pub mod identity_context;
 pub mod ids;
 pub mod oidc;

@@ -377,6 +377,12 @@ impl Sts {
         if operation.is_unsigned() {
             return Ok(None);
         }
+        self.caller_context(now, caller).map(Some)
+    }
+
+    /// Who signed: the principal of a known, active long-term key, or of a live session whose
+    /// token matches.
+    pub(crate) fn caller_context(&self, now: OffsetDateTime, caller: &Caller) -> Result<CallerContext, StsError> {
         let Caller::Credentials { access_key_id, session_token } = caller else {
             return Err(StsError::missing_authentication_token());
         };
@@ -397,7 +403,7 @@ impl Sts {
                     }
                 }
             };
-            return Ok(Some(CallerContext { principal, session: None }));
+            return Ok(CallerContext { principal, session: None });
         }
         let session = self.sessions.get(access_key_id).ok_or_else(StsError::invalid_client_token_id)?;
         if session_token.as_deref() != Some(session.credentials.session_token.as_str()) {
@@ -406,7 +412,7 @@ impl Sts {
         if session.is_expired(now) {
             return Err(StsError::expired_token());
         }
-        Ok(Some(CallerContext { principal: session.principal.clone(), session: Some(session.clone()) }))
+        Ok(CallerContext { principal: session.principal.clone(), session: Some(session.clone()) })
     }
 }
 

@@ -32,14 +32,10 @@ fn scoped(result: Result<Response, sts_model::StsError>) -> sts_model::response:
 
 /// An AssumeRole session of `demo` (one hour) whose role may do s3:* and dynamodb:GetItem.
 fn role_session(sts: &mut sts_model::Sts) -> Caller {
-    sts.world_mut()
-        .account_mut(MAIN)
-        .unwrap()
-        .roles
-        .get_mut("demo")
-        .unwrap()
-        .inline_policies
-        .push(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","dynamodb:GetItem"],"Resource":"*"}]}"#.into());
+    sts.world_mut().account_mut(MAIN).unwrap().roles.get_mut("demo").unwrap().inline_policies.insert(
+        "app".into(),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","dynamodb:GetItem"],"Resource":"*"}]}"#.into(),
+    );
     let alice = user(sts, MAIN, "alice");
     session(&credentials(call(sts, &alice, Request::AssumeRole(assume("demo", "app")))))
 }

@@ -183,7 +183,11 @@ fn rules_sts() -> sts_model::Sts {
     );
     w.add_user(MAIN, User::new("erin")).unwrap();
     w.add_user(MAIN, User::new("gina").inline_policy(STS_ALL).permissions_boundary(format!("arn:aws:iam::{MAIN}:policy/s3-only"))).unwrap();
-    w.add_group(MAIN, Group { name: "assumers".into(), inline_policies: vec![STS_ALL.into()], ..Group::default() }).unwrap();
+    w.add_group(
+        MAIN,
+        Group { name: "assumers".into(), inline_policies: [("sts".to_owned(), STS_ALL.to_owned())].into(), ..Group::default() },
+    )
+    .unwrap();
     w.add_user(MAIN, User::new("ivy").group("assumers")).unwrap();
     for (name, principal) in [("names-erin", "arn:aws:iam::123456789012:user/erin"), ("names-gina", "arn:aws:iam::123456789012:user/gina")]
     {

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod constraints;
+pub mod iam;
 pub mod query;
 pub mod sigv4;
 pub mod xml;

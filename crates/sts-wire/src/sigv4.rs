@@ -379,6 +379,17 @@ fn signed_header_names(req: &Request<'_>, extra: &[&str]) -> Vec<String> {
 /// `X-Amz-Security-Token` when the credentials have one, `Authorization`). `req.headers` must
 /// already hold `host` (and `content-type` for a form body).
 pub fn sign(req: &Request<'_>, credentials: &Credentials<'_>, region: &str, now: OffsetDateTime) -> Vec<(String, String)> {
+    sign_for(req, credentials, region, SERVICE, now)
+}
+
+/// [`sign`] for another service's scope (`iam`, always in `us-east-1`).
+pub fn sign_for(
+    req: &Request<'_>,
+    credentials: &Credentials<'_>,
+    region: &str,
+    service: &str,
+    now: OffsetDateTime,
+) -> Vec<(String, String)> {
     let amz_date = format_amz_date(now);
     let mut added = vec![("X-Amz-Date".to_string(), amz_date.clone())];
     if let Some(token) = credentials.session_token {
@@ -388,7 +399,7 @@ pub fn sign(req: &Request<'_>, credentials: &Credentials<'_>, region: &str, now:
     headers.extend(added.iter().cloned());
     let full = Request { headers: &headers, ..*req };
     let names = signed_header_names(&full, &[]);
-    let scope = Scope { date: &amz_date[..8], region, service: SERVICE, terminator: "aws4_request" };
+    let scope = Scope { date: &amz_date[..8], region, service, terminator: "aws4_request" };
     let canonical = canonical_request(&full, &names, &payload_hash(req.body), false);
     let sig = signature(credentials.secret_access_key, &amz_date, &scope, &canonical);
     added.push((
@@ -537,6 +548,35 @@ pub fn verify(
     region: &str,
     secret_for: impl FnOnce(&str) -> Option<String>,
 ) -> Result<Option<Verified>, StsError> {
+    verify_for(req, now, region, SERVICE, secret_for)
+}
+
+/// The service a request's credential scope names (`sts`, `iam`), from its Authorization header
+/// or presigned `X-Amz-Credential`; `None` for unsigned requests. The mock routes by it, as AWS
+/// routes by endpoint.
+///
+/// ```
+/// let headers = vec![("authorization".to_string(),
+///     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00".to_string())];
+/// let req = sts_wire::sigv4::Request { method: "POST", path: "/", query: &[], headers: &headers, body: b"" };
+/// assert_eq!(sts_wire::sigv4::scope_service(&req).as_deref(), Some("iam"));
+/// ```
+pub fn scope_service(req: &Request<'_>) -> Option<String> {
+    let credential = match header_value(req.headers, "authorization") {
+        Some(auth) => auth.split("Credential=").nth(1)?.split([',', ' ']).next()?.to_owned(),
+        None => req.query.iter().find(|(k, _)| k == "X-Amz-Credential")?.1.clone(),
+    };
+    credential.split('/').nth(3).map(str::to_owned)
+}
+
+/// [`verify`] for another service's credential scope (IAM's is `iam` in `us-east-1`).
+pub fn verify_for(
+    req: &Request<'_>,
+    now: OffsetDateTime,
+    region: &str,
+    expected_service: &str,
+    secret_for: impl FnOnce(&str) -> Option<String>,
+) -> Result<Option<Verified>, StsError> {
     let header_auth = header_value(req.headers, "authorization");
     let query_auth = req.query.iter().any(|(k, _)| k == "X-Amz-Algorithm");
     let parts = match (&header_auth, query_auth) {
@@ -572,8 +612,8 @@ pub fn verify(
     if scope.terminator != "aws4_request" {
         return Err(mismatch(format!("Credential should be scoped with a valid terminator: 'aws4_request', not '{}'. ", scope.terminator)));
     }
-    if scope.service != SERVICE {
-        return Err(mismatch(format!("Credential should be scoped to correct service: '{SERVICE}'. ")));
+    if scope.service != expected_service {
+        return Err(mismatch(format!("Credential should be scoped to correct service: '{expected_service}'. ")));
     }
     if scope.region != region {
         return Err(mismatch(format!("Credential should be scoped to a valid region, not '{}'. ", scope.region)));

@@ -64,7 +64,7 @@ pub struct TrustStatement {
     pub conditions: Vec<Condition>,
 }
 
-/// A parsed trust policy: its statements and its text (canonical JSON, what IAM's GetRole returns).
+/// A parsed trust policy: its statements and its text as given (what IAM's GetRole returns).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustPolicy {
     /// The statements.
@@ -358,8 +358,7 @@ impl TrustPolicy {
         for value in &raw {
             parsed.push(statement(value)?.0);
         }
-        let canonical: Value = serde_json::from_str(text).map_err(|_| malformed("This policy contains invalid Json"))?;
-        Ok(TrustPolicy { statements: parsed, text: canonical.to_string() })
+        Ok(TrustPolicy { statements: parsed, text: text.to_owned() })
     }
 
     /// What the policy says of `request`: an applicable Deny wins; else the strongest Allow (one

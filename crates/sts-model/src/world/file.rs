@@ -120,7 +120,7 @@ struct GroupDoc {
     #[serde(default)]
     policies: Vec<String>,
     #[serde(default)]
-    inline_policies: Vec<String>,
+    inline_policies: InlineDoc,
 }
 
 #[derive(Deserialize)]
@@ -151,7 +151,7 @@ struct UserDoc {
     #[serde(default)]
     policies: Vec<String>,
     #[serde(default)]
-    inline_policies: Vec<String>,
+    inline_policies: InlineDoc,
     #[serde(default)]
     groups: Vec<String>,
     permissions_boundary: Option<String>,
@@ -176,7 +176,7 @@ struct RoleDoc {
     #[serde(default)]
     policies: Vec<String>,
     #[serde(default)]
-    inline_policies: Vec<String>,
+    inline_policies: InlineDoc,
     permissions_boundary: Option<String>,
     #[serde(default)]
     tags: BTreeMap<String, String>,
@@ -201,6 +201,29 @@ struct SamlDoc {
     certificate: Option<String>,
     #[serde(default)]
     context_provider: bool,
+}
+
+/// Inline policies: a list of documents (named `inline-policy-1`...) or a table of names to documents.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum InlineDoc {
+    List(Vec<String>),
+    Named(BTreeMap<String, String>),
+}
+
+impl Default for InlineDoc {
+    fn default() -> Self {
+        InlineDoc::List(vec![])
+    }
+}
+
+impl InlineDoc {
+    fn named(self) -> super::InlinePolicies {
+        match self {
+            InlineDoc::Named(map) => map,
+            InlineDoc::List(list) => list.into_iter().enumerate().map(|(i, d)| (format!("inline-policy-{}", i + 1), d)).collect(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -256,17 +279,16 @@ impl WorldFile {
             account.disabled_regions = a.disabled_regions.into_iter().collect();
             account.service_control_policies = a.service_control_policies;
             for g in a.groups {
-                world.add_group(&id, Group { name: g.name, policies: g.policies, inline_policies: g.inline_policies })?;
+                world.add_group(&id, Group { name: g.name, policies: g.policies, inline_policies: g.inline_policies.named() })?;
             }
             if let Some(k) = a.root_access_key {
-                world.set_root_access_key(&id, AccessKey { access_key_id: k.id, secret_access_key: k.secret })?;
+                world.set_root_access_key(&id, AccessKey::new(k.id, k.secret))?;
             }
             for u in a.users {
                 let mut user = User::new(u.name);
                 user.path = u.path.unwrap_or_else(|| "/".into());
                 user.user_id = u.user_id.unwrap_or_default();
-                user.access_keys =
-                    u.access_keys.into_iter().map(|k| AccessKey { access_key_id: k.id, secret_access_key: k.secret }).collect();
+                user.access_keys = u.access_keys.into_iter().map(|k| AccessKey::new(k.id, k.secret)).collect();
                 for m in u.mfa_devices {
                     let code = match (m.code, m.totp_secret) {
                         (Some(code), None) => MfaCode::Fixed(code),
@@ -281,7 +303,7 @@ impl WorldFile {
                     user.mfa_devices.push(MfaDevice { serial_number: m.serial, code });
                 }
                 user.policies = u.policies;
-                user.inline_policies = u.inline_policies;
+                user.inline_policies = u.inline_policies.named();
                 user.groups = u.groups;
                 user.permissions_boundary = u.permissions_boundary;
                 user.tags = tags(u.tags);
@@ -301,7 +323,7 @@ impl WorldFile {
                 }
                 role.permissions_boundary = r.permissions_boundary;
                 role.policies = r.policies;
-                role.inline_policies = r.inline_policies;
+                role.inline_policies = r.inline_policies.named();
                 role.tags = tags(r.tags);
                 world.add_role(&id, role)?;
             }

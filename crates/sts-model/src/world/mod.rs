@@ -16,6 +16,8 @@ pub use mfa::{MfaCode, MfaDevice, totp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use time::OffsetDateTime;
+
 use crate::Tag;
 use crate::ids::{derived_id, derived_secret};
 use crate::policy::TrustPolicy;
@@ -33,6 +35,74 @@ pub struct AccessKey {
     pub access_key_id: String,
     /// 40 characters.
     pub secret_access_key: String,
+    /// `Active` keys sign requests; an `Inactive` one is answered `InvalidClientTokenId`.
+    pub active: bool,
+    /// When IAM created it (`None` for keys of a world file).
+    pub created: Option<OffsetDateTime>,
+}
+
+impl AccessKey {
+    /// An active key.
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> AccessKey {
+        AccessKey { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), active: true, created: None }
+    }
+}
+
+/// The path and name of a managed policy ARN (`arn:aws:iam::123456789012:policy/team/read` is
+/// `/team/` and `read`).
+pub fn policy_path_and_name(arn: &str) -> (String, String) {
+    let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
+    let rest = resource.strip_prefix("policy").unwrap_or(resource);
+    match rest.rfind('/') {
+        Some(i) => (rest[..=i].to_owned(), rest[i + 1..].to_owned()),
+        None => ("/".to_owned(), rest.to_owned()),
+    }
+}
+
+/// Inline policies by name. A world file may list documents without names: they are named
+/// `inline-policy-1`, `-2`... in order.
+pub type InlinePolicies = BTreeMap<String, String>;
+
+fn add_inline(policies: &mut InlinePolicies, json: String) {
+    let name = (1..).map(|n| format!("inline-policy-{n}")).find(|n| !policies.contains_key(n)).expect("a free name exists");
+    policies.insert(name, json);
+}
+
+/// A managed policy: its versions (the default one is what it grants) and IAM's metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedPolicy {
+    /// `ANPA...` unique id.
+    pub policy_id: String,
+    /// Path, `/` by default.
+    pub path: String,
+    /// Description, if given.
+    pub description: Option<String>,
+    /// Versions `v1`, `v2`... with their documents, in creation order (at most 5).
+    pub versions: Vec<PolicyVersion>,
+    /// The version in force.
+    pub default_version: String,
+    /// When IAM created it (`None` for policies of a world file).
+    pub created: Option<OffsetDateTime>,
+    /// When the default version last changed.
+    pub updated: Option<OffsetDateTime>,
+}
+
+/// One version of a managed policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyVersion {
+    /// `v1`, `v2`...
+    pub version_id: String,
+    /// The document.
+    pub document: String,
+    /// When it was created.
+    pub created: Option<OffsetDateTime>,
+}
+
+impl ManagedPolicy {
+    /// The document of the default version.
+    pub fn document(&self) -> &str {
+        self.versions.iter().find(|v| v.version_id == self.default_version).map(|v| v.document.as_str()).unwrap_or_default()
+    }
 }
 
 /// An IAM user.
@@ -50,14 +120,16 @@ pub struct User {
     pub mfa_devices: Vec<MfaDevice>,
     /// Attached managed policy ARNs.
     pub policies: Vec<String>,
-    /// Inline policy documents.
-    pub inline_policies: Vec<String>,
+    /// Inline policy documents by name.
+    pub inline_policies: InlinePolicies,
     /// Groups the user is in (by name, in the user's account): their policies are the user's too.
     pub groups: Vec<String>,
     /// The managed policy ARN that bounds the user's permissions, if any.
     pub permissions_boundary: Option<String>,
     /// Principal tags (federated sessions of the user inherit them unless overridden).
     pub tags: Vec<Tag>,
+    /// When IAM created it (`None` for users of a world file).
+    pub created: Option<OffsetDateTime>,
 }
 
 impl User {
@@ -70,16 +142,17 @@ impl User {
             access_keys: vec![],
             mfa_devices: vec![],
             policies: vec![],
-            inline_policies: vec![],
+            inline_policies: InlinePolicies::new(),
             groups: vec![],
             permissions_boundary: None,
             tags: vec![],
+            created: None,
         }
     }
 
     /// Adds an inline policy document.
     pub fn inline_policy(mut self, json: impl Into<String>) -> Self {
-        self.inline_policies.push(json.into());
+        add_inline(&mut self.inline_policies, json.into());
         self
     }
 
@@ -103,7 +176,7 @@ impl User {
 
     /// Gives the user an explicit access key.
     pub fn access_key(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
-        self.access_keys.push(AccessKey { access_key_id: id.into(), secret_access_key: secret.into() });
+        self.access_keys.push(AccessKey::new(id, secret));
         self
     }
 
@@ -151,12 +224,16 @@ pub struct Role {
     pub trust_policy: Option<Arc<TrustPolicy>>,
     /// Attached managed policy ARNs.
     pub policies: Vec<String>,
-    /// Inline policy documents.
-    pub inline_policies: Vec<String>,
+    /// Inline policy documents by name.
+    pub inline_policies: InlinePolicies,
     /// The managed policy ARN that bounds the role's permissions, if any.
     pub permissions_boundary: Option<String>,
     /// Role tags: principal tags of its sessions, overridden by session tags of the same key.
     pub tags: Vec<Tag>,
+    /// Description, if given.
+    pub description: Option<String>,
+    /// When IAM created it (`None` for roles of a world file).
+    pub created: Option<OffsetDateTime>,
 }
 
 impl Role {
@@ -170,9 +247,11 @@ impl Role {
             trust: Trust::default(),
             trust_policy: None,
             policies: vec![],
-            inline_policies: vec![],
+            inline_policies: InlinePolicies::new(),
             permissions_boundary: None,
             tags: vec![],
+            description: None,
+            created: None,
         }
     }
 
@@ -261,7 +340,7 @@ impl Role {
 
     /// Adds an inline policy document.
     pub fn inline_policy(mut self, json: impl Into<String>) -> Self {
-        self.inline_policies.push(json.into());
+        add_inline(&mut self.inline_policies, json.into());
         self
     }
 
@@ -307,8 +386,8 @@ pub struct Group {
     pub name: String,
     /// Attached managed policy ARNs.
     pub policies: Vec<String>,
-    /// Inline policy documents.
-    pub inline_policies: Vec<String>,
+    /// Inline policy documents by name.
+    pub inline_policies: InlinePolicies,
 }
 
 /// An AWS account.
@@ -374,7 +453,7 @@ pub enum KeyOwner {
 pub struct World {
     accounts: BTreeMap<String, Account>,
     keys: HashMap<String, (KeyOwner, String)>,
-    managed_policies: BTreeMap<String, String>,
+    managed_policies: BTreeMap<String, ManagedPolicy>,
 }
 
 fn check_account_id(id: &str) -> Result<(), WorldError> {
@@ -399,7 +478,7 @@ impl World {
         check_account_id(id)?;
         if !self.accounts.contains_key(id) {
             let key_id = derived_id("AKIA", id, "access-key", "<root>");
-            let key = AccessKey { secret_access_key: derived_secret(&key_id), access_key_id: key_id };
+            let key = AccessKey::new(key_id.clone(), derived_secret(&key_id));
             self.keys.insert(key.access_key_id.clone(), (KeyOwner::Root { account: id.into() }, key.secret_access_key.clone()));
             self.accounts.insert(id.into(), Account { id: id.into(), root_access_keys: vec![key], ..Account::default() });
         }
@@ -431,15 +510,24 @@ impl World {
     }
 
     /// Adds (or replaces) a user, creating the account if needed; fills derived ids and keys.
-    pub fn add_user(&mut self, account: &str, mut user: User) -> Result<&User, WorldError> {
+    pub fn add_user(&mut self, account: &str, user: User) -> Result<&User, WorldError> {
+        self.put_user(account, user, true)
+    }
+
+    /// Adds a user as IAM's CreateUser does: with no access key until one is created.
+    pub fn create_user(&mut self, account: &str, user: User) -> Result<&User, WorldError> {
+        self.put_user(account, user, false)
+    }
+
+    fn put_user(&mut self, account: &str, mut user: User, derive_key: bool) -> Result<&User, WorldError> {
         self.add_account(account)?;
         check_path(&user.path, &format!("user {}", user.name))?;
         if user.user_id.is_empty() {
             user.user_id = derived_id("AIDA", account, "user", &user.name);
         }
-        if user.access_keys.is_empty() {
+        if derive_key && user.access_keys.is_empty() {
             let key_id = derived_id("AKIA", account, "access-key", &user.name);
-            user.access_keys.push(AccessKey { secret_access_key: derived_secret(&key_id), access_key_id: key_id });
+            user.access_keys.push(AccessKey::new(key_id.clone(), derived_secret(&key_id)));
         }
         let owner = KeyOwner::User { account: account.into(), name: user.name.clone() };
         for key in &user.access_keys {
@@ -458,7 +546,7 @@ impl World {
         for key in old {
             self.keys.remove(&key);
         }
-        for key in &user.access_keys {
+        for key in user.access_keys.iter().filter(|k| k.active) {
             self.register_key(key, owner.clone())?;
         }
         let acct = self.accounts.get_mut(account).expect("account added above");
@@ -499,6 +587,67 @@ impl World {
         Ok(&acct.roles[&name])
     }
 
+    /// A user, to change (path, tags, policies).
+    pub fn user_mut(&mut self, account: &str, name: &str) -> Option<&mut User> {
+        self.accounts.get_mut(account)?.users.get_mut(name)
+    }
+
+    /// A role, to change (trust policy, tags, policies, maximum session duration).
+    pub fn role_mut(&mut self, account: &str, name: &str) -> Option<&mut Role> {
+        self.accounts.get_mut(account)?.roles.get_mut(name)
+    }
+
+    /// Removes a user and retires its keys.
+    pub fn remove_user(&mut self, account: &str, name: &str) -> Option<User> {
+        let user = self.accounts.get_mut(account)?.users.remove(name)?;
+        for key in &user.access_keys {
+            self.keys.remove(&key.access_key_id);
+        }
+        Some(user)
+    }
+
+    /// Removes a role (its sessions keep working until they expire, as in IAM).
+    pub fn remove_role(&mut self, account: &str, name: &str) -> Option<Role> {
+        self.accounts.get_mut(account)?.roles.remove(name)
+    }
+
+    /// Gives a user one more access key (IAM's CreateAccessKey).
+    pub fn add_access_key(&mut self, account: &str, user: &str, key: AccessKey) -> Result<(), WorldError> {
+        let owner = KeyOwner::User { account: account.into(), name: user.into() };
+        if key.active {
+            self.register_key(&key, owner)?;
+        }
+        self.user_mut(account, user).ok_or_else(|| WorldError(format!("no user {user} in {account}")))?.access_keys.push(key);
+        Ok(())
+    }
+
+    /// Activates or deactivates a user's key; `false` when the user has no such key.
+    pub fn set_access_key_active(&mut self, account: &str, user: &str, key_id: &str, active: bool) -> bool {
+        let Some(key) = self.user_mut(account, user).and_then(|u| u.access_keys.iter_mut().find(|k| k.access_key_id == key_id)) else {
+            return false;
+        };
+        key.active = active;
+        let secret = key.secret_access_key.clone();
+        if active {
+            self.keys.insert(key_id.to_owned(), (KeyOwner::User { account: account.into(), name: user.into() }, secret));
+        } else {
+            self.keys.remove(key_id);
+        }
+        true
+    }
+
+    /// Deletes a user's key; `false` when the user has no such key.
+    pub fn remove_access_key(&mut self, account: &str, user: &str, key_id: &str) -> bool {
+        let Some(u) = self.user_mut(account, user) else { return false };
+        let before = u.access_keys.len();
+        u.access_keys.retain(|k| k.access_key_id != key_id);
+        let removed = u.access_keys.len() != before;
+        if removed {
+            self.keys.remove(key_id);
+        }
+        removed
+    }
+
     /// Adds (or replaces) a group, creating the account if needed.
     pub fn add_group(&mut self, account: &str, group: Group) -> Result<(), WorldError> {
         self.add_account(account)?.groups.insert(group.name.clone(), group);
@@ -523,12 +672,49 @@ impl World {
 
     /// Registers a managed policy document under its ARN.
     pub fn add_managed_policy(&mut self, arn: impl Into<String>, document: impl Into<String>) {
-        self.managed_policies.insert(arn.into(), document.into());
+        let arn = arn.into();
+        let (path, name) = policy_path_and_name(&arn);
+        let account = arn.split(':').nth(4).unwrap_or_default().to_owned();
+        let policy = ManagedPolicy {
+            policy_id: derived_id("ANPA", &account, "policy", &format!("{path}{name}")),
+            path,
+            description: None,
+            versions: vec![PolicyVersion { version_id: "v1".into(), document: document.into(), created: None }],
+            default_version: "v1".into(),
+            created: None,
+            updated: None,
+        };
+        self.managed_policies.insert(arn, policy);
     }
 
     /// The document of a managed policy.
     pub fn managed_policy(&self, arn: &str) -> Option<&str> {
-        self.managed_policies.get(arn).map(String::as_str)
+        self.managed_policies.get(arn).map(ManagedPolicy::document)
+    }
+
+    /// A managed policy with its versions and metadata.
+    pub fn managed_policy_entry(&self, arn: &str) -> Option<&ManagedPolicy> {
+        self.managed_policies.get(arn)
+    }
+
+    /// A managed policy, to change.
+    pub fn managed_policy_mut(&mut self, arn: &str) -> Option<&mut ManagedPolicy> {
+        self.managed_policies.get_mut(arn)
+    }
+
+    /// Registers a managed policy with its metadata (IAM's CreatePolicy).
+    pub fn insert_managed_policy(&mut self, arn: impl Into<String>, policy: ManagedPolicy) {
+        self.managed_policies.insert(arn.into(), policy);
+    }
+
+    /// Removes a managed policy.
+    pub fn remove_managed_policy(&mut self, arn: &str) -> Option<ManagedPolicy> {
+        self.managed_policies.remove(arn)
+    }
+
+    /// Every managed policy by ARN.
+    pub fn managed_policies(&self) -> impl Iterator<Item = (&String, &ManagedPolicy)> {
+        self.managed_policies.iter()
     }
 
     /// An account.

@@ -16,6 +16,7 @@ use sts_model::time::OffsetDateTime;
 use sts_model::time::format_description::well_known::Rfc3339;
 use sts_model::{Operation, Response, StsError};
 
+pub(crate) use write::escape_text;
 use write::{Node, text};
 
 /// The XML namespace of every STS answer.

@@ -45,6 +45,17 @@ fn replace_forbidden_xml_chars(value: &str) -> String {
     value.chars().map(|c| if is_forbidden_xml_char(c) { '\u{FFFD}' } else { c }).collect()
 }
 
+/// Text content as every answer writes it: forbidden characters as U+FFFD, `<`, `>` and `&` escaped.
+pub(crate) fn escape_text(value: &str) -> Cow<'_, str> {
+    let value: Cow<'_, str> =
+        if has_forbidden_xml_chars(value) { Cow::Owned(replace_forbidden_xml_chars(value)) } else { Cow::Borrowed(value) };
+    if memchr::memchr3(b'<', b'>', b'&', value.as_bytes()).is_some() {
+        Cow::Owned(partial_escape(value.as_ref()).into_owned())
+    } else {
+        value
+    }
+}
+
 pub(crate) fn write(out: &mut String, node: &Node<'_>, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
