@@ -342,14 +342,49 @@ fn checked_tags(tags: Vec<Tag>) -> Result<Vec<Tag>, StsError> {
     Ok(tags)
 }
 
-/// Merges `new` into `tags`: a key already there (any case) takes the new value.
-fn merge_tags(tags: &mut Vec<Tag>, new: Vec<Tag>) {
+/// IAM's quotas that keep a world bounded: entities per account (IAM's defaults) and tags per entity.
+pub(crate) mod quota {
+    use crate::{ErrorCode, StsError};
+
+    pub const USERS_PER_ACCOUNT: usize = 5000;
+    pub const ROLES_PER_ACCOUNT: usize = 1000;
+    pub const POLICIES_PER_ACCOUNT: usize = 1500;
+    pub const TAGS_PER_ENTITY: usize = 50;
+    /// Inline policies' aggregate size, non-whitespace characters (IAM's quotas).
+    pub const INLINE_BYTES_PER_USER: usize = 2048;
+    pub const INLINE_BYTES_PER_ROLE: usize = 10240;
+
+    /// "Cannot exceed quota for UsersPerAccount: 5000", the wording IAM uses for its quotas.
+    pub fn exceeded(name: &str, limit: usize) -> StsError {
+        StsError::new(ErrorCode::LimitExceeded, format!("Cannot exceed quota for {name}: {limit}"))
+    }
+
+    /// The size IAM counts for inline policies: characters other than whitespace.
+    pub fn policy_size<'a>(documents: impl Iterator<Item = &'a String>) -> usize {
+        documents.map(|d| d.chars().filter(|c| !c.is_whitespace()).count()).sum()
+    }
+
+    /// Observed wording: "Maximum policy size of 10240 bytes exceeded for role deploy".
+    pub fn inline_too_large(limit: usize, kind: &str, name: &str) -> StsError {
+        StsError::new(ErrorCode::LimitExceeded, format!("Maximum policy size of {limit} bytes exceeded for {kind} {name}"))
+    }
+}
+
+/// Merges `new` into `tags`: a key already there (any case) takes the new value. At most 50 tags
+/// (recorded wording: "The number of tags has reached the maximum limit.").
+fn merge_tags(tags: &mut Vec<Tag>, new: Vec<Tag>) -> Result<(), StsError> {
+    let mut merged = tags.clone();
     for t in new {
-        match tags.iter_mut().find(|old| old.key.eq_ignore_ascii_case(&t.key)) {
+        match merged.iter_mut().find(|old| old.key.eq_ignore_ascii_case(&t.key)) {
             Some(old) => *old = t,
-            None => tags.push(t),
+            None => merged.push(t),
         }
     }
+    if merged.len() > quota::TAGS_PER_ENTITY {
+        return Err(StsError::new(ErrorCode::LimitExceeded, "The number of tags has reached the maximum limit."));
+    }
+    *tags = merged;
+    Ok(())
 }
 
 /// A managed policy that may be attached: it exists in the world. AWS-managed policies

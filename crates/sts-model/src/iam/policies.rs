@@ -143,6 +143,10 @@ fn create_policy(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Option<
     }
     PolicyDocument::parse(document)?;
     let tags = checked_tags(req.tags())?;
+    let owned = sts.world.managed_policies().filter(|(a, _)| a.split(':').nth(4) == Some(call.account.as_str())).count();
+    if owned >= super::quota::POLICIES_PER_ACCOUNT {
+        return Err(super::quota::exceeded("PoliciesPerAccount", super::quota::POLICIES_PER_ACCOUNT));
+    }
     sts.world.add_managed_policy(arn.clone(), document);
     let policy = sts.world.managed_policy_mut(&arn).expect("added just above");
     policy.description = req.str("Description").map(str::to_owned);

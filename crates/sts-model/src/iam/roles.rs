@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use super::users::POLICIES_PER_ENTITY;
 use super::{
-    Call, IamRequest, Node, attached_nodes, boundary_nodes, check_attachable, checked_tags, merge_tags, not_truncated, refuse, tag_nodes,
-    timestamp,
+    Call, IamRequest, Node, attached_nodes, boundary_nodes, check_attachable, checked_tags, merge_tags, not_truncated, quota, refuse,
+    tag_nodes, timestamp,
 };
 use crate::policy::{PolicyDocument, TrustPolicy};
 use crate::world::{Role, Trust, World};
@@ -63,7 +63,7 @@ pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Optio
         "TagRole" => {
             let tags = checked_tags(req.tags())?;
             let role = find_mut(sts, call, req.required("RoleName")?)?;
-            merge_tags(&mut role.tags, tags);
+            merge_tags(&mut role.tags, tags)?;
             Ok(None)
         }
         "UntagRole" => {
@@ -76,7 +76,12 @@ pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Optio
             let (name, policy, document) = (req.required("RoleName")?, req.required("PolicyName")?, req.required("PolicyDocument")?);
             find(sts, call, name)?;
             PolicyDocument::parse(document)?;
-            find_mut(sts, call, name)?.inline_policies.insert(policy.to_owned(), document.to_owned());
+            let role = find_mut(sts, call, name)?;
+            let others = role.inline_policies.iter().filter(|(n, _)| n.as_str() != policy).map(|(_, d)| d);
+            if quota::policy_size(others.chain(std::iter::once(&document.to_owned()))) > quota::INLINE_BYTES_PER_ROLE {
+                return Err(quota::inline_too_large(quota::INLINE_BYTES_PER_ROLE, "role", name));
+            }
+            role.inline_policies.insert(policy.to_owned(), document.to_owned());
             Ok(None)
         }
         "GetRolePolicy" => {
@@ -199,6 +204,9 @@ fn create_role(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Option<Ve
     let name = req.required("RoleName")?;
     if sts.world.role(&call.account, name).is_some() {
         return Err(StsError::new(ErrorCode::EntityAlreadyExists, format!("Role with name {name} already exists.")));
+    }
+    if sts.world.account(&call.account).is_some_and(|a| a.roles.len() >= quota::ROLES_PER_ACCOUNT) {
+        return Err(quota::exceeded("RolesPerAccount", quota::ROLES_PER_ACCOUNT));
     }
     let policy = trust_policy(&sts.world, req.required("AssumeRolePolicyDocument")?)?;
     let tags = checked_tags(req.tags())?;

@@ -2,7 +2,7 @@
 
 use super::{
     Call, IamRequest, Node, attached_nodes, boundary_nodes, check_attachable, checked_tags, merge_tags, not_truncated, principal_is_user,
-    refuse, tag_nodes, timestamp,
+    quota, refuse, tag_nodes, timestamp,
 };
 use crate::policy::PolicyDocument;
 use crate::world::{AccessKey, User};
@@ -35,7 +35,7 @@ pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Optio
             let name = req.required("UserName")?;
             let tags = checked_tags(req.tags())?;
             let user = sts.world.user_mut(&call.account, name).ok_or_else(|| refuse::no_user(name))?;
-            merge_tags(&mut user.tags, tags);
+            merge_tags(&mut user.tags, tags)?;
             Ok(None)
         }
         "UntagUser" => {
@@ -75,6 +75,10 @@ pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Optio
             let (name, policy, document) = (req.required("UserName")?, req.required("PolicyName")?, req.required("PolicyDocument")?);
             PolicyDocument::parse(document)?;
             let user = sts.world.user_mut(&call.account, name).ok_or_else(|| refuse::no_user(name))?;
+            let others = user.inline_policies.iter().filter(|(n, _)| n.as_str() != policy).map(|(_, d)| d);
+            if quota::policy_size(others.chain(std::iter::once(&document.to_owned()))) > quota::INLINE_BYTES_PER_USER {
+                return Err(quota::inline_too_large(quota::INLINE_BYTES_PER_USER, "user", name));
+            }
             user.inline_policies.insert(policy.to_owned(), document.to_owned());
             Ok(None)
         }
@@ -194,6 +198,9 @@ fn create_user(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Option<Ve
     let name = req.required("UserName")?;
     if sts.world.user(&call.account, name).is_some() {
         return Err(StsError::new(ErrorCode::EntityAlreadyExists, format!("User with name {name} already exists.")));
+    }
+    if sts.world.account(&call.account).is_some_and(|a| a.users.len() >= quota::USERS_PER_ACCOUNT) {
+        return Err(quota::exceeded("UsersPerAccount", quota::USERS_PER_ACCOUNT));
     }
     let tags = checked_tags(req.tags())?;
     let boundary = req.str("PermissionsBoundary").map(str::to_owned);
