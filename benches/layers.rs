@@ -51,7 +51,14 @@ fn fixture() -> (Sts, Caller) {
     world
         .add_oidc_provider(
             ACCOUNT,
-            OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into()], jwks: None, context_provider: false },
+            OidcProvider {
+                url: ISSUER.into(),
+                client_ids: vec!["sts.amazonaws.com".into()],
+                jwks: None,
+                context_provider: false,
+                thumbprints: vec![],
+                created: None,
+            },
         )
         .unwrap();
     world.add_role(ACCOUNT, Role::new("ci").trust(provider_arn("oidc-provider/oidc.example.com"))).unwrap();
@@ -63,6 +70,8 @@ fn fixture() -> (Sts, Caller) {
                 entity_id: SAML_ENTITY.into(),
                 certificate_pem: saml::TEST_CERTIFICATE.into(),
                 context_provider: false,
+                metadata_document: None,
+                created: None,
             },
         )
         .unwrap();

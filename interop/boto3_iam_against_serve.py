@@ -6,8 +6,13 @@ The server must run with the default world (user `test`, allowed everything). Pr
 check and exits non-zero on the first failure.
 """
 
+import base64
+import hashlib
+import hmac
 import json
+import struct
 import sys
+import time
 
 import boto3
 import botocore.config
@@ -83,4 +88,36 @@ try:
 except iam.exceptions.NoSuchEntityException:
     check("botocore raises NoSuchEntityException", True)
 check("get_user without a name is the caller", iam.get_user()["User"]["UserName"] == "test")
+
+# Identity providers.
+oidc = iam.create_open_id_connect_provider(Url="https://token.example.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40])
+check("create_open_id_connect_provider answers the provider ARN",
+      oidc["OpenIDConnectProviderArn"] == f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.example.com", oidc)
+got = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=oidc["OpenIDConnectProviderArn"])
+check("get_open_id_connect_provider: URL without scheme, client ids", got["Url"] == "token.example.com" and got["ClientIDList"] == ["sts.amazonaws.com"], got)
+check("list_open_id_connect_providers lists it",
+      oidc["OpenIDConnectProviderArn"] in [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]])
+
+
+# Virtual MFA: the seed is what authenticator apps take; two consecutive codes enable the device.
+def totp(seed, at):
+    key = base64.b32decode(seed + "=" * (-len(seed) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+iam.create_user(UserName="carol")
+device = iam.create_virtual_mfa_device(VirtualMFADeviceName="carol-phone")["VirtualMFADevice"]
+seed = device["Base32StringSeed"].decode()
+if time.time() % 30 > 27:  # not across a 30-second step while the server checks the pair
+    time.sleep(4)
+now = time.time()
+iam.enable_mfa_device(UserName="carol", SerialNumber=device["SerialNumber"], AuthenticationCode1=totp(seed, now - 30), AuthenticationCode2=totp(seed, now))
+carol_key = iam.create_access_key(UserName="carol")["AccessKey"]
+carol = client("sts", carol_key["AccessKeyId"], carol_key["SecretAccessKey"])
+session = carol.get_session_token(SerialNumber=device["SerialNumber"], TokenCode=totp(seed, time.time()))
+check("an MFA device enabled over IAM serves GetSessionToken", session["Credentials"]["AccessKeyId"].startswith("ASIA"), session)
+bad = error_of(lambda: iam.enable_mfa_device(UserName="carol", SerialNumber=device["SerialNumber"], AuthenticationCode1="000000", AuthenticationCode2="111111"))
+check("an enabled device cannot be enabled again", bad is not None and bad[0] == "EntityAlreadyExists", bad)
 print("boto3 IAM interoperability: all checks passed")

@@ -20,6 +20,7 @@ const NOT_ANSWERED: &[(ErrorCode, &str)] = &[
     (ErrorCode::DeleteConflict, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
     (ErrorCode::LimitExceeded, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
     (ErrorCode::InvalidInput, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
+    (ErrorCode::InvalidAuthenticationCode, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
 ];
 
 fn files() -> Vec<Scenario> {

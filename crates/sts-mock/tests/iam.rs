@@ -261,3 +261,160 @@ async fn iam_calls_need_iam_permissions_and_iams_scope() {
     assert!(listed.body.contains("<ListUsersResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"), "{}", listed.body);
     assert!(listed.body.contains("<UserName>bob</UserName>") && listed.body.contains("<IsTruncated>false</IsTruncated>"));
 }
+
+/// Posts JSON to the mock's admin API.
+async fn admin_api(mock: &MockSts, path: &str, body: serde_json::Value) -> serde_json::Value {
+    let response = reqwest::Client::new().post(format!("{}/__sts/{path}", mock.uri())).body(body.to_string()).send().await.unwrap();
+    serde_json::from_str(&response.text().await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn identity_providers_created_over_iam_serve_federation() {
+    let mock = mock().await;
+    // OIDC: the provider is usable at once by AssumeRoleWithWebIdentity (tokens of the test IdP).
+    let created = iam(
+        &mock,
+        &[("Action", "CreateOpenIDConnectProvider"), ("Url", "https://issuer.example"), ("ClientIDList.member.1", "app")],
+        &admin(),
+    )
+    .await;
+    let arn = created.text("CreateOpenIDConnectProviderResult/OpenIDConnectProviderArn");
+    assert_eq!(arn, "arn:aws:iam::123456789012:oidc-provider/issuer.example");
+    let got = iam(&mock, &[("Action", "GetOpenIDConnectProvider"), ("OpenIDConnectProviderArn", &arn)], &admin()).await;
+    assert_eq!(got.text("GetOpenIDConnectProviderResult/Url"), "issuer.example");
+    // Recorded wordings.
+    let dup = iam(&mock, &[("Action", "CreateOpenIDConnectProvider"), ("Url", "https://issuer.example")], &admin()).await;
+    assert_eq!(dup.error(), (409, "EntityAlreadyExists".into(), "Provider with url https://issuer.example already exists.".into()));
+    let schemeless = iam(&mock, &[("Action", "CreateOpenIDConnectProvider"), ("Url", "issuer.example")], &admin()).await;
+    assert_eq!(schemeless.error(), (400, "ValidationError".into(), "Invalid Open ID Connect Provider URL".into()));
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{arn}"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}}"#
+    );
+    iam(&mock, &[("Action", "CreateRole"), ("RoleName", "ci"), ("AssumeRolePolicyDocument", &trust)], &admin()).await;
+    let token =
+        admin_api(&mock, "oidc/tokens", serde_json::json!({"issuer": "https://issuer.example", "sub": "repo:org/app", "aud": "app"})).await;
+    let web = post(
+        &mock,
+        "sts",
+        "us-east-1",
+        &[
+            ("Action", "AssumeRoleWithWebIdentity"),
+            ("Version", "2011-06-15"),
+            ("RoleArn", "arn:aws:iam::123456789012:role/ci"),
+            ("RoleSessionName", "ci"),
+            ("WebIdentityToken", token["token"].as_str().unwrap()),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(web.status, 200, "{}", web.body);
+    assert_eq!(iam(&mock, &[("Action", "DeleteOpenIDConnectProvider"), ("OpenIDConnectProviderArn", &arn)], &admin()).await.status, 200);
+    let gone = iam(&mock, &[("Action", "GetOpenIDConnectProvider"), ("OpenIDConnectProviderArn", &arn)], &admin()).await;
+    assert_eq!(gone.error(), (404, "NoSuchEntity".into(), format!("OpenIDConnect Provider not found for arn {arn}")));
+
+    // SAML: the provider takes its signing certificate from the metadata, so assertions of the
+    // test IdP verify.
+    let body: String = sts_model::saml::TEST_CERTIFICATE.lines().filter(|l| !l.starts_with("-----")).collect();
+    let metadata = format!(
+        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>{body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor></md:IDPSSODescriptor></md:EntityDescriptor>"#
+    );
+    let saml = iam(&mock, &[("Action", "CreateSAMLProvider"), ("Name", "corp"), ("SAMLMetadataDocument", &metadata)], &admin()).await;
+    let saml_arn = saml.text("CreateSAMLProviderResult/SAMLProviderArn");
+    assert_eq!(saml_arn, "arn:aws:iam::123456789012:saml-provider/corp");
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{saml_arn}"}},"Action":"sts:AssumeRoleWithSAML"}}]}}"#
+    );
+    iam(&mock, &[("Action", "CreateRole"), ("RoleName", "sso"), ("AssumeRolePolicyDocument", &trust)], &admin()).await;
+    let assertion = admin_api(
+        &mock,
+        "saml/assertions",
+        serde_json::json!({"issuer": "https://idp.example.com/saml", "role_arn": "arn:aws:iam::123456789012:role/sso", "principal_arn": saml_arn, "session_name": "alice"}),
+    )
+    .await;
+    let federated = post(
+        &mock,
+        "sts",
+        "us-east-1",
+        &[
+            ("Action", "AssumeRoleWithSAML"),
+            ("Version", "2011-06-15"),
+            ("RoleArn", "arn:aws:iam::123456789012:role/sso"),
+            ("PrincipalArn", &saml_arn),
+            ("SAMLAssertion", assertion["assertion"].as_str().unwrap()),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(federated.status, 200, "{}", federated.body);
+    let got = iam(&mock, &[("Action", "GetSAMLProvider"), ("SAMLProviderArn", &saml_arn)], &admin()).await;
+    assert_eq!(got.text("GetSAMLProviderResult/SAMLMetadataDocument"), metadata);
+    assert_eq!(iam(&mock, &[("Action", "DeleteSAMLProvider"), ("SAMLProviderArn", &saml_arn)], &admin()).await.status, 200);
+    let gone = iam(&mock, &[("Action", "GetSAMLProvider"), ("SAMLProviderArn", &saml_arn)], &admin()).await;
+    assert_eq!(gone.error(), (404, "NoSuchEntity".into(), format!("Manifest not found for arn {saml_arn}")));
+}
+
+#[tokio::test]
+async fn virtual_mfa_devices_enabled_over_iam_serve_sts() {
+    use base64::Engine;
+    let mock = mock().await;
+    let now = mock.clock().now();
+    iam(&mock, &[("Action", "CreateUser"), ("UserName", "bob")], &admin()).await;
+    let key = iam(&mock, &[("Action", "CreateAccessKey"), ("UserName", "bob")], &admin()).await;
+    let (id, secret) =
+        (key.text("CreateAccessKeyResult/AccessKey/AccessKeyId"), key.text("CreateAccessKeyResult/AccessKey/SecretAccessKey"));
+    let bob = Credentials { access_key_id: &id, secret_access_key: &secret, session_token: None };
+    let device = iam(&mock, &[("Action", "CreateVirtualMFADevice"), ("VirtualMFADeviceName", "bob-phone")], &admin()).await;
+    let serial = device.text("CreateVirtualMFADeviceResult/VirtualMFADevice/SerialNumber");
+    assert_eq!(serial, "arn:aws:iam::123456789012:mfa/bob-phone");
+    let seed = base64::engine::general_purpose::STANDARD
+        .decode(device.text("CreateVirtualMFADeviceResult/VirtualMFADevice/Base32StringSeed"))
+        .unwrap();
+    let seed = String::from_utf8(seed).unwrap();
+    let code = |at| sts_model::world::totp(&seed, at).unwrap();
+    let step = sts_model::time::Duration::seconds(30);
+
+    let wrong = iam(
+        &mock,
+        &[
+            ("Action", "EnableMFADevice"),
+            ("UserName", "bob"),
+            ("SerialNumber", &serial),
+            ("AuthenticationCode1", "000000"),
+            ("AuthenticationCode2", "111111"),
+        ],
+        &admin(),
+    )
+    .await;
+    assert_eq!(wrong.error(), (403, "InvalidAuthenticationCode".into(), "Authentication code for device is not valid.".into()));
+    let (first, second) = (code(now - step), code(now));
+    let enabled = iam(
+        &mock,
+        &[
+            ("Action", "EnableMFADevice"),
+            ("UserName", "bob"),
+            ("SerialNumber", &serial),
+            ("AuthenticationCode1", &first),
+            ("AuthenticationCode2", &second),
+        ],
+        &admin(),
+    )
+    .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    // The device is bob's for STS now.
+    let with_mfa = sts(&mock, &[("Action", "GetSessionToken"), ("SerialNumber", &serial), ("TokenCode", &code(now))], &bob).await;
+    assert_eq!(with_mfa.status, 200, "{}", with_mfa.body);
+    // Pasted: a user with an MFA device cannot be deleted.
+    iam(&mock, &[("Action", "DeleteAccessKey"), ("UserName", "bob"), ("AccessKeyId", &id)], &admin()).await;
+    let busy = iam(&mock, &[("Action", "DeleteUser"), ("UserName", "bob")], &admin()).await;
+    assert_eq!(busy.error(), (409, "DeleteConflict".into(), "Cannot delete entity, must delete MFA device first.".into()));
+    assert_eq!(
+        iam(&mock, &[("Action", "DeactivateMFADevice"), ("UserName", "bob"), ("SerialNumber", &serial)], &admin()).await.status,
+        200
+    );
+    // Recorded wording.
+    let again = iam(&mock, &[("Action", "DeactivateMFADevice"), ("UserName", "bob"), ("SerialNumber", &serial)], &admin()).await;
+    assert_eq!(again.error(), (404, "NoSuchEntity".into(), format!("MFA Device with serial number {serial} does not exist.")));
+    let dup = iam(&mock, &[("Action", "CreateVirtualMFADevice"), ("VirtualMFADeviceName", "bob-phone")], &admin()).await;
+    assert_eq!(dup.error(), (409, "EntityAlreadyExists".into(), "MFA device already exists.".into()));
+    assert_eq!(iam(&mock, &[("Action", "DeleteUser"), ("UserName", "bob")], &admin()).await.status, 200);
+}

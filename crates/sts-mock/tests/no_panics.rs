@@ -172,6 +172,8 @@ fn a_token_expiring_at_the_end_of_time_does_not_panic() {
                 client_ids: vec!["sts".into()],
                 jwks: None,
                 context_provider: false,
+                thumbprints: vec![],
+                created: None,
             },
         )
         .unwrap();

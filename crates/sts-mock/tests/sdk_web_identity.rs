@@ -32,7 +32,14 @@ async fn the_sdk_web_identity_provider_assumes_the_role_and_refreshes_with_a_new
     world
         .add_oidc_provider(
             "123456789012",
-            OidcProvider { url: ISSUER.into(), client_ids: vec!["sts.amazonaws.com".into()], jwks: None, context_provider: false },
+            OidcProvider {
+                url: ISSUER.into(),
+                client_ids: vec!["sts.amazonaws.com".into()],
+                jwks: None,
+                context_provider: false,
+                thumbprints: vec![],
+                created: None,
+            },
         )
         .unwrap();
     world

@@ -151,6 +151,8 @@ error_codes! {
     LimitExceeded = ("LimitExceeded", 409, Sender),
     /// IAM: a value is well-formed but not acceptable.
     InvalidInput = ("InvalidInput", 400, Sender),
+    /// IAM: EnableMFADevice's two codes are not consecutive codes of the device.
+    InvalidAuthenticationCode = ("InvalidAuthenticationCode", 403, Sender),
 }
 
 impl fmt::Display for ErrorCode {

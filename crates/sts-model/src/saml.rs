@@ -382,6 +382,48 @@ fn time_attr(r: &Reader<'_, '_>, id: NodeId, name: &str) -> Result<Option<Offset
         .transpose()
 }
 
+/// The entity id and signing certificate (PEM) of an IdP's SAML metadata document, as IAM's
+/// CreateSAMLProvider reads it; `None` when the document is not metadata with both.
+///
+/// ```
+/// let metadata = r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml">
+///   <md:IDPSSODescriptor><md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
+///   <ds:X509Data><ds:X509Certificate>MIIB</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor></md:IDPSSODescriptor>
+/// </md:EntityDescriptor>"#;
+/// let (entity, pem) = sts_model::saml::parse_metadata(metadata).unwrap();
+/// assert_eq!(entity, "https://idp.example.com/saml");
+/// assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\nMIIB\n"));
+/// assert!(sts_model::saml::parse_metadata("<x/>").is_none());
+/// ```
+pub fn parse_metadata(xml: &str) -> Option<(String, String)> {
+    let doc = uppsala::Parser::new().with_forbid_dtd(true).parse(xml).ok()?;
+    let root = doc.document_element()?;
+    let element = doc.element(root)?;
+    if element.name.local_name != "EntityDescriptor" {
+        return None;
+    }
+    let entity_id = doc.get_attribute(root, "entityID")?.to_owned();
+    // The first certificate under a signing (or unqualified) key descriptor, depth first.
+    let mut stack = vec![root];
+    let mut certificate = None;
+    while let Some(id) = stack.pop() {
+        let Some(e) = doc.element(id) else { continue };
+        if e.name.local_name == "KeyDescriptor" && doc.get_attribute(id, "use").is_some_and(|u| u != "signing") {
+            continue;
+        }
+        if e.name.local_name == "X509Certificate" {
+            certificate = Some(doc.text_content_deep(id).chars().filter(|c| !c.is_whitespace()).collect::<String>());
+            break;
+        }
+        let mut children = doc.children(id);
+        children.reverse();
+        stack.extend(children);
+    }
+    let body = certificate.filter(|c| !c.is_empty())?;
+    let wrapped: Vec<String> = body.as_bytes().chunks(64).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    Some((entity_id, format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", wrapped.join("\n"))))
+}
+
 /// The XML text of a `SAMLAssertion` parameter (base64, whitespace ignored), or
 /// `InvalidIdentityToken` when it is not base64 of UTF-8 text.
 pub fn decode(saml_assertion: &str) -> Result<String, StsError> {

@@ -40,7 +40,14 @@ pub fn world() -> World {
     w.add_role(OTHER, Role::new("private")).unwrap();
     w.add_oidc_provider(
         MAIN,
-        OidcProvider { url: "https://issuer.example".into(), client_ids: vec!["app".into()], jwks: None, context_provider: false },
+        OidcProvider {
+            url: "https://issuer.example".into(),
+            client_ids: vec!["app".into()],
+            jwks: None,
+            context_provider: false,
+            thumbprints: vec![],
+            created: None,
+        },
     )
     .unwrap();
     let main = w.account_mut(MAIN).unwrap();

@@ -26,6 +26,8 @@ fn sts() -> Sts {
             client_ids: vec!["sts.amazonaws.com".into(), "app".into()],
             jwks: None,
             context_provider: false,
+            thumbprints: vec![],
+            created: None,
         },
     )
     .unwrap();
@@ -176,6 +178,8 @@ fn a_provider_jwks_replaces_the_test_keys() {
                 client_ids: vec!["sts.amazonaws.com".into()],
                 jwks: Some(serde_json::to_string(&only_ec).unwrap()),
                 context_provider: false,
+                thumbprints: vec![],
+                created: None,
             },
         )
         .unwrap();

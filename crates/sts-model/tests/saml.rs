@@ -26,6 +26,8 @@ fn sts() -> Sts {
             entity_id: ENTITY.into(),
             certificate_pem: sts_model::saml::TEST_CERTIFICATE.into(),
             context_provider: false,
+            metadata_document: None,
+            created: None,
         },
     )
     .unwrap();

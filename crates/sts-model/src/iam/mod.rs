@@ -22,7 +22,9 @@
 //! assert!(sts.world().user("123456789012", "bob").is_some());
 //! ```
 
+mod mfa;
 mod policies;
+mod providers;
 mod roles;
 mod users;
 
@@ -265,6 +267,16 @@ impl Sts {
             "CreatePolicy" | "GetPolicy" | "DeletePolicy" | "CreatePolicyVersion" | "GetPolicyVersion" => {
                 policies::call(self, &call, &request)
             }
+            "CreateOpenIDConnectProvider"
+            | "GetOpenIDConnectProvider"
+            | "DeleteOpenIDConnectProvider"
+            | "ListOpenIDConnectProviders"
+            | "AddClientIDToOpenIDConnectProvider"
+            | "CreateSAMLProvider"
+            | "GetSAMLProvider"
+            | "DeleteSAMLProvider"
+            | "ListSAMLProviders" => providers::call(self, &call, &request),
+            "CreateVirtualMFADevice" | "EnableMFADevice" | "DeactivateMFADevice" => mfa::call(self, &call, &request),
             other => Err(StsError::new(ErrorCode::InvalidAction, format!("Could not find operation {other} for version 2010-05-08"))),
         }
     }
@@ -328,6 +340,18 @@ fn resource_of(request: &IamRequest, account: &str, partition: &str) -> String {
     }
     if let Some(policy) = request.str("PolicyName").filter(|_| request.action == "CreatePolicy") {
         return format!("arn:{partition}:iam::{account}:policy{path}{policy}");
+    }
+    if let Some(arn) = request.str("OpenIDConnectProviderArn").or(request.str("SAMLProviderArn")).or(request.str("SerialNumber")) {
+        return arn.to_owned();
+    }
+    if let Some(host) = request.str("Url").and_then(|u| u.strip_prefix("https://")) {
+        return format!("arn:{partition}:iam::{account}:oidc-provider/{host}");
+    }
+    if let Some(name) = request.str("Name").filter(|_| request.action == "CreateSAMLProvider") {
+        return format!("arn:{partition}:iam::{account}:saml-provider/{name}");
+    }
+    if let Some(name) = request.str("VirtualMFADeviceName") {
+        return format!("arn:{partition}:iam::{account}:mfa{path}{name}");
     }
     "*".to_owned()
 }

@@ -330,7 +330,14 @@ impl WorldFile {
             for p in a.oidc_providers {
                 world.add_oidc_provider(
                     &id,
-                    OidcProvider { url: p.url, client_ids: p.client_ids, jwks: p.jwks, context_provider: p.context_provider },
+                    OidcProvider {
+                        url: p.url,
+                        client_ids: p.client_ids,
+                        jwks: p.jwks,
+                        context_provider: p.context_provider,
+                        thumbprints: vec![],
+                        created: None,
+                    },
                 )?;
             }
             for p in a.saml_providers {
@@ -342,6 +349,8 @@ impl WorldFile {
                         // Without a certificate the provider trusts the test IdP (keys/idp-rsa.crt).
                         certificate_pem: p.certificate.unwrap_or_else(|| crate::saml::TEST_CERTIFICATE.to_owned()),
                         context_provider: p.context_provider,
+                        metadata_document: None,
+                        created: None,
                     },
                 )?;
             }

@@ -363,6 +363,11 @@ pub struct OidcProvider {
     /// A context provider is attached: sessions from this provider carry trusted identity
     /// propagation context (`TrustedIdentityPropagationContext` in the answer).
     pub context_provider: bool,
+    /// The server certificate thumbprints IAM keeps (hex SHA-1; not checked by the mock, whose IdP
+    /// keys are known).
+    pub thumbprints: Vec<String>,
+    /// When IAM created it (`None` for providers of a world file).
+    pub created: Option<OffsetDateTime>,
 }
 
 /// An IAM SAML identity provider.
@@ -377,6 +382,10 @@ pub struct SamlProvider {
     /// A context provider is attached: sessions from this provider carry trusted identity
     /// propagation context (`TrustedIdentityPropagationContext` in the answer).
     pub context_provider: bool,
+    /// The metadata document it was created from over IAM (what GetSAMLProvider returns).
+    pub metadata_document: Option<String>,
+    /// When IAM created it (`None` for providers of a world file).
+    pub created: Option<OffsetDateTime>,
 }
 
 /// An IAM group: policies its member users get.
@@ -411,6 +420,8 @@ pub struct Account {
     pub oidc_providers: BTreeMap<String, OidcProvider>,
     /// SAML providers by name.
     pub saml_providers: BTreeMap<String, SamlProvider>,
+    /// Virtual MFA devices created over IAM and not yet enabled for a user: serial to base32 seed.
+    pub virtual_mfa_devices: BTreeMap<String, String>,
     /// For a member of an AWS Organization, its management account.
     pub management_account: Option<String>,
     /// Whether this account may call AssumeRoot on members (the management account, or a
