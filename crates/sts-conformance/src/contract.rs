@@ -50,7 +50,7 @@ impl Case {
         let step = Step { call: Some(self.operation.name().into()), params, expect: Some(expect), ..Step::default() };
         Scenario {
             id: format!("contract/{}", self.id),
-            operation: self.operation,
+            operation: crate::scenario::Subject::Sts(self.operation),
             setup: None,
             principals: Default::default(),
             doc: ScenarioDoc {

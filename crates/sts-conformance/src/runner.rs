@@ -264,8 +264,9 @@ impl Run<'_> {
         if !step.params.contains_key("Action") {
             params.push(("Action".into(), action.into()));
         }
+        let iam = step.service.as_deref() == Some("iam");
         if !step.params.contains_key("Version") {
-            params.push(("Version".into(), VERSION.into()));
+            params.push(("Version".into(), if iam { sts_wire::iam::API_VERSION } else { VERSION }.into()));
         }
         for (key, value) in &step.params {
             let text = match value {
@@ -298,7 +299,12 @@ impl Run<'_> {
             vec![("host".to_string(), host), ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string())];
         if let Some(p) = signer {
             let req = sigv4::Request { method: "POST", path: "/", query: &[], headers: &headers, body: &body };
-            let added = sigv4::sign(&req, &credentials(p), &self.binding.region, at);
+            // IAM is global: its calls are signed for `iam` in us-east-1 whatever the endpoint's region.
+            let added = if iam {
+                sigv4::sign_for(&req, &credentials(p), "us-east-1", "iam", at)
+            } else {
+                sigv4::sign(&req, &credentials(p), &self.binding.region, at)
+            };
             headers.extend(added);
         }
         Ok(HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body })

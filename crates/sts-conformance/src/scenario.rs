@@ -60,6 +60,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("scoped-credentials", "GetScopedCredentials: scope-down layers, lifetimes, preserved identity"),
     ("identity-propagation", "trusted identity propagation: context assertions, origin identity, SubjectMode"),
     ("mock-admin", "the runner uses the mock's admin API: faults, trade-in tokens (mocks only)"),
+    ("iam", "the IAM API on the same endpoint: users, keys, roles, policies, providers, MFA"),
 ];
 
 /// One scenario file: an optional setup shared by its scenarios, and the scenarios.
@@ -111,6 +112,9 @@ pub struct ScenarioDoc {
 pub struct Step {
     /// The operation to call (`Action`); `Version` is added.
     pub call: Option<String>,
+    /// The service of `call`: `sts` (the default) or `iam` (signed for IAM's scope, `us-east-1`,
+    /// `Version=2010-05-08`).
+    pub service: Option<String>,
     /// Query parameters of the call (values may use `${symbol}`).
     #[serde(default)]
     pub params: BTreeMap<String, toml::Value>,
@@ -212,13 +216,54 @@ pub struct Matcher {
     pub range: Option<[i64; 2]>,
 }
 
+/// What a scenario is about (the report row): an STS operation, or an IAM action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// An STS operation.
+    Sts(Operation),
+    /// An IAM action of the model (`CreateUser`).
+    Iam(&'static str),
+}
+
+impl Subject {
+    /// The operation's name (`AssumeRole`, `CreateUser`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Subject::Sts(op) => op.name(),
+            Subject::Iam(action) => action,
+        }
+    }
+
+    /// An STS operation or IAM action by name (STS first: no name is both).
+    pub fn from_name(name: &str) -> Option<Subject> {
+        Operation::from_name(name).map(Subject::Sts).or_else(|| iam_action(name).map(Subject::Iam))
+    }
+}
+
+impl PartialEq<Operation> for Subject {
+    fn eq(&self, other: &Operation) -> bool {
+        *self == Subject::Sts(*other)
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The IAM action of the model called `name`.
+fn iam_action(name: &str) -> Option<&'static str> {
+    sts_wire::iam::operations().find(|o| *o == name)
+}
+
 /// A scenario ready to run: its full id, file setup and the doc.
 #[derive(Debug, Clone)]
 pub struct Scenario {
     /// `<file path>/<id>`, usable as a test name.
     pub id: String,
     /// The operation (matrix row).
-    pub operation: Operation,
+    pub operation: Subject,
     /// The setup of its file.
     pub setup: Option<String>,
     /// The extra principals of its file.
@@ -314,10 +359,24 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Scenario>, LoadError> {
             if step.advance_clock.is_some() && !doc.features.iter().any(|f| f == "clock-control") {
                 return Err(at("advance_clock needs the clock-control feature".into()));
             }
-            if let Some(call) = &step.call
-                && Operation::from_name(call).is_none()
-            {
-                return Err(at(format!("step {}: unknown operation {call:?}", i + 1)));
+            match (step.service.as_deref(), &step.call) {
+                (Some("iam"), Some(call)) => {
+                    if iam_action(call).is_none() {
+                        return Err(at(format!("step {}: unknown IAM operation {call:?}", i + 1)));
+                    }
+                    if !doc.features.iter().any(|f| f == "iam") {
+                        return Err(at("an IAM step needs the iam feature".into()));
+                    }
+                    if step.signing.is_some() {
+                        return Err(at(format!("step {}: IAM calls are signed in the header only", i + 1)));
+                    }
+                }
+                (Some("iam"), None) => return Err(at(format!("step {}: service applies to a call", i + 1))),
+                (None | Some("sts"), Some(call)) if Operation::from_name(call).is_none() => {
+                    return Err(at(format!("step {}: unknown operation {call:?}", i + 1)));
+                }
+                (None | Some("sts"), _) => {}
+                (Some(other), _) => return Err(at(format!("step {}: unknown service {other:?} (sts or iam)", i + 1))),
             }
             if let Some(expect) = &step.expect {
                 // Keys the judge would silently ignore are refused, so a scenario says only what it checks.
@@ -347,7 +406,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Scenario>, LoadError> {
             }
         }
         let operation = match doc.operation.as_deref().or_else(|| doc.steps.iter().rev().find_map(|s| s.call.as_deref())) {
-            Some(name) => Operation::from_name(name).ok_or_else(|| at(format!("unknown operation {name:?}")))?,
+            Some(name) => Subject::from_name(name).ok_or_else(|| at(format!("unknown operation {name:?}")))?,
             None => return Err(at("no operation: name one, or make a step a call".into())),
         };
         out.push(Scenario { id, operation, setup: setup.clone(), principals: file.principals.clone(), doc });

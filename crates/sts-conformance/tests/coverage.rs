@@ -13,14 +13,6 @@ use sts_model::{ErrorCode, Operation};
 const NOT_ANSWERED: &[(ErrorCode, &str)] = &[
     (ErrorCode::MissingParameter, "STS reports a missing required member as ValidationError 'Member must not be null'"),
     (ErrorCode::RequestExpired, "STS ignores X-Amz-Expires; a stale signature is SignatureDoesNotMatch 'Signature expired'"),
-    // The IAM control plane's codes: the suite does not speak IAM yet (issue #17); the mock's IAM
-    // tests (crates/sts-mock/tests/iam.rs) and boto3 (interop/boto3_iam_against_serve.py) expect them.
-    (ErrorCode::NoSuchEntity, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
-    (ErrorCode::EntityAlreadyExists, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
-    (ErrorCode::DeleteConflict, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
-    (ErrorCode::LimitExceeded, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
-    (ErrorCode::InvalidInput, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
-    (ErrorCode::InvalidAuthenticationCode, "IAM only: expected by crates/sts-mock/tests/iam.rs"),
 ];
 
 fn files() -> Vec<Scenario> {
@@ -130,4 +122,17 @@ fn most_hand_written_scenarios_cite_public_evidence() {
     let scenarios = files();
     let (_, total) = sts_conformance::report::evidence_share(&scenarios);
     assert!(total.percent() >= 60.0, "{} of {} hand-written scenarios cite evidence", total.cited, total.written);
+}
+
+#[test]
+fn every_iam_operation_has_a_scenario() {
+    let scenarios = files();
+    let called: BTreeSet<&str> = scenarios
+        .iter()
+        .flat_map(|s| &s.doc.steps)
+        .filter(|step| step.service.as_deref() == Some("iam"))
+        .filter_map(|step| step.call.as_deref())
+        .collect();
+    let missing: Vec<&str> = sts_wire::iam::operations().filter(|op| !called.contains(op)).collect();
+    assert!(missing.is_empty(), "IAM operations no scenario calls: {missing:?}");
 }
