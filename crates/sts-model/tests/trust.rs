@@ -44,6 +44,13 @@ fn malformed_trust_policies_get_iams_words() {
         &doc(r#"{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}"#),
         r#"AssumeRolepolicy contained an invalid principal: "STAR":"*"."#,
     );
+    // Any other bare string is no principal block at all (the wording is ours: only the `*` case was seen).
+    refused(&doc(r#"{"Effect":"Allow","Principal":"123456789012","Action":"sts:AssumeRole"}"#), r#"Invalid principal in policy: "123456789012""#);
+    // A document without statements (an empty list, or no Statement at all) grants nothing and is
+    // refused (IAM's wording for trust policies is not established: only the code is asserted).
+    for text in [r#"{"Version":"2012-10-17","Statement":[]}"#, r#"{"Version":"2012-10-17"}"#] {
+        assert_eq!(TrustPolicy::parse(text).unwrap_err().code, ErrorCode::MalformedPolicyDocument, "{text}");
+    }
     refused(
         &doc(r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:root"},"Action":"sts:AssumeRole"}"#),
         r#"Invalid principal in policy: "AWS":"arn:aws:iam::*:root""#,
@@ -315,4 +322,86 @@ fn identity_policies_govern_the_other_sts_actions() {
             "User: arn:aws:iam::{MAIN}:user/frank is not authorized to perform: sts:GetAccessKeyInfo with an explicit deny in an identity-based policy"
         )
     );
+}
+
+/// IAM's principal forms, entry by entry: what a trust policy may name, and what IAM refuses
+/// (`Invalid principal in policy: "AWS":"…"`). Hand-picked from the ARN formats of the IAM user
+/// guide ("AWS JSON policy elements: Principal").
+#[test]
+fn principal_entries_iam_accepts_and_refuses() {
+    let parse = |kind: &str, entry: &str| {
+        TrustPolicy::parse(&doc(&format!(r#"{{"Effect":"Allow","Principal":{{"{kind}":"{entry}"}},"Action":"sts:*"}}"#)))
+    };
+    for entry in [
+        "*",
+        "123456789012",
+        "arn:aws:iam::123456789012:root",
+        "arn:aws-cn:iam::123456789012:root",
+        "arn:aws:iam::123456789012:user/alice",
+        "arn:aws:iam::123456789012:user/team/alice",
+        "arn:aws:iam::123456789012:role/deploy",
+        "arn:aws:sts::123456789012:assumed-role/deploy/session-1",
+        "arn:aws:sts::123456789012:federated-user/bob",
+    ] {
+        assert!(parse("AWS", entry).is_ok(), "IAM accepts {entry}");
+    }
+    for entry in [
+        "12345678901",                                          // 11 digits
+        "1234567890123",                                        // 13 digits
+        "abcdefghijkl",                                         // 12 characters, not digits
+        "arn:aws:iam::12345678901:root",                        // the account is 11 digits
+        "arn:aws:iam::123456789012:group/devs",                 // groups are not principals
+        "arn:aws:iam::123456789012:user/",                      // no name
+        "arn:aws:iam::123456789012:role/",
+        "arn:aws:iam::123456789012:user/a*",                    // wildcards inside ARNs
+        "arn:aws:iam::123456789012:role/r?",
+        "arn:aws:iam:us-east-1:123456789012:user/alice",        // IAM ARNs have no region
+        "arn::iam::123456789012:user/alice",                    // no partition
+        "arn:aws:s3::123456789012:user/alice",                  // another service
+        "urn:aws:iam::123456789012:user/alice",
+        "arn:aws:iam::123456789012",                            // too few fields
+        "arn:aws:sts::123456789012:assumed-role/deploy",        // a session needs its name
+        "arn:aws:sts::123456789012:assumed-role/deploy/",
+        "arn:aws:sts::123456789012:assumed-role/deploy/s/extra",
+        "arn:aws:sts::123456789012:federated-user/",
+        "arn:aws:sts::123456789012:user/alice",
+    ] {
+        let err = parse("AWS", entry).expect_err(entry);
+        assert_eq!(err.message, format!(r#"Invalid principal in policy: "AWS":"{entry}""#), "{entry}");
+    }
+    for entry in [
+        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+        "arn:aws:iam::123456789012:saml-provider/corp",
+        "cognito-identity.amazonaws.com",
+        "accounts.google.com",
+    ] {
+        assert!(parse("Federated", entry).is_ok(), "IAM accepts {entry}");
+    }
+    for entry in [
+        "arn:aws:iam::123456789012:role/not-a-provider",
+        "arn:aws:sts::123456789012:oidc-provider/x",            // providers are IAM resources
+        "urn:aws:iam::123456789012:saml-provider/corp",
+        "arn:aws:iam::12345:saml-provider/corp",                // the account is 5 digits
+        "localhost",                                            // not a host name with a domain
+        "accounts google.com",                                  // whitespace
+        "",
+    ] {
+        let err = parse("Federated", entry).expect_err(entry);
+        assert_eq!(err.message, format!(r#"Invalid principal in policy: "FEDERATED":"{entry}""#), "{entry}");
+    }
+}
+
+/// A trust condition on the caller's principal tags sees a long-term user's own tags (alice is
+/// tagged Team=blue in the fixture world, bob is not).
+#[test]
+fn principal_tags_of_long_term_users_reach_trust_conditions() {
+    let mut w = world();
+    let policy = doc(
+        r#"{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalTag/Team":"blue"}}}"#,
+    );
+    w.add_role(MAIN, Role::new("blue-only").trust_policy_document(&policy).unwrap()).unwrap();
+    let mut sts = sts_model::Sts::new(w, 14);
+    let (alice, bob) = (user(&sts, MAIN, "alice"), user(&sts, MAIN, "bob"));
+    credentials(call(&mut sts, &alice, Request::AssumeRole(assume("blue-only", "s1"))));
+    assert_error(call(&mut sts, &bob, Request::AssumeRole(assume("blue-only", "s1"))), ErrorCode::AccessDenied, "sts:AssumeRole");
 }
