@@ -45,7 +45,10 @@ fn malformed_trust_policies_get_iams_words() {
         r#"AssumeRolepolicy contained an invalid principal: "STAR":"*"."#,
     );
     // Any other bare string is no principal block at all (the wording is ours: only the `*` case was seen).
-    refused(&doc(r#"{"Effect":"Allow","Principal":"123456789012","Action":"sts:AssumeRole"}"#), r#"Invalid principal in policy: "123456789012""#);
+    refused(
+        &doc(r#"{"Effect":"Allow","Principal":"123456789012","Action":"sts:AssumeRole"}"#),
+        r#"Invalid principal in policy: "123456789012""#,
+    );
     // A document without statements (an empty list, or no Statement at all) grants nothing and is
     // refused (IAM's wording for trust policies is not established: only the code is asserted).
     for text in [r#"{"Version":"2012-10-17","Statement":[]}"#, r#"{"Version":"2012-10-17"}"#] {
@@ -346,21 +349,21 @@ fn principal_entries_iam_accepts_and_refuses() {
         assert!(parse("AWS", entry).is_ok(), "IAM accepts {entry}");
     }
     for entry in [
-        "12345678901",                                          // 11 digits
-        "1234567890123",                                        // 13 digits
-        "abcdefghijkl",                                         // 12 characters, not digits
-        "arn:aws:iam::12345678901:root",                        // the account is 11 digits
-        "arn:aws:iam::123456789012:group/devs",                 // groups are not principals
-        "arn:aws:iam::123456789012:user/",                      // no name
+        "12345678901",                          // 11 digits
+        "1234567890123",                        // 13 digits
+        "abcdefghijkl",                         // 12 characters, not digits
+        "arn:aws:iam::12345678901:root",        // the account is 11 digits
+        "arn:aws:iam::123456789012:group/devs", // groups are not principals
+        "arn:aws:iam::123456789012:user/",      // no name
         "arn:aws:iam::123456789012:role/",
-        "arn:aws:iam::123456789012:user/a*",                    // wildcards inside ARNs
+        "arn:aws:iam::123456789012:user/a*", // wildcards inside ARNs
         "arn:aws:iam::123456789012:role/r?",
-        "arn:aws:iam:us-east-1:123456789012:user/alice",        // IAM ARNs have no region
-        "arn::iam::123456789012:user/alice",                    // no partition
-        "arn:aws:s3::123456789012:user/alice",                  // another service
+        "arn:aws:iam:us-east-1:123456789012:user/alice", // IAM ARNs have no region
+        "arn::iam::123456789012:user/alice",             // no partition
+        "arn:aws:s3::123456789012:user/alice",           // another service
         "urn:aws:iam::123456789012:user/alice",
-        "arn:aws:iam::123456789012",                            // too few fields
-        "arn:aws:sts::123456789012:assumed-role/deploy",        // a session needs its name
+        "arn:aws:iam::123456789012",                     // too few fields
+        "arn:aws:sts::123456789012:assumed-role/deploy", // a session needs its name
         "arn:aws:sts::123456789012:assumed-role/deploy/",
         "arn:aws:sts::123456789012:assumed-role/deploy/s/extra",
         "arn:aws:sts::123456789012:federated-user/",
@@ -379,11 +382,11 @@ fn principal_entries_iam_accepts_and_refuses() {
     }
     for entry in [
         "arn:aws:iam::123456789012:role/not-a-provider",
-        "arn:aws:sts::123456789012:oidc-provider/x",            // providers are IAM resources
+        "arn:aws:sts::123456789012:oidc-provider/x", // providers are IAM resources
         "urn:aws:iam::123456789012:saml-provider/corp",
-        "arn:aws:iam::12345:saml-provider/corp",                // the account is 5 digits
-        "localhost",                                            // not a host name with a domain
-        "accounts google.com",                                  // whitespace
+        "arn:aws:iam::12345:saml-provider/corp", // the account is 5 digits
+        "localhost",                             // not a host name with a domain
+        "accounts google.com",                   // whitespace
         "",
     ] {
         let err = parse("Federated", entry).expect_err(entry);
