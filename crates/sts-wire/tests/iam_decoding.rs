@@ -143,3 +143,26 @@ fn java_patterns_translate_class_by_class() {
     assert_eq!(rust_pattern(r"[\u0009\u000A]+"), r"[\x{0009}\x{000A}]+");
     assert_eq!(rust_pattern(r"[\p{L}\-@]+"), r"[\p{L}\-@]+");
 }
+
+#[test]
+fn list_bounds_count_items() {
+    let tagged = |n: usize| {
+        let mut p = params(&[("Action", "TagRole"), ("Version", "2010-05-08"), ("RoleName", "r")]);
+        for i in 1..=n {
+            p.push((format!("Tags.member.{i}.Key"), format!("k{i}")));
+            p.push((format!("Tags.member.{i}.Value"), "v".into()));
+        }
+        decode(&p)
+    };
+    // The model's tagListType holds at most 50.
+    assert!(tagged(50).is_ok());
+    let err = tagged(51).unwrap_err();
+    assert_eq!(
+        err.message,
+        "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50"
+    );
+    // A structure member that is not sent is absent, not empty.
+    let oidc =
+        decode(&params(&[("Action", "CreateOpenIDConnectProvider"), ("Version", "2010-05-08"), ("Url", "https://a.example")])).unwrap();
+    assert!(!oidc.input.contains_key("ContextProvider"), "{oidc:?}");
+}
