@@ -166,3 +166,88 @@ fn list_bounds_count_items() {
         decode(&params(&[("Action", "CreateOpenIDConnectProvider"), ("Version", "2010-05-08"), ("Url", "https://a.example")])).unwrap();
     assert!(!oidc.input.contains_key("ContextProvider"), "{oidc:?}");
 }
+
+/// Every integer member at both edges of its range, and every string member one below its minimum.
+#[test]
+fn integer_ranges_and_string_minimums_at_their_edges() {
+    let model = model();
+    let mut checked = 0;
+    for (op, spec) in model["operations"].as_object().unwrap() {
+        for m in spec["input"].as_array().unwrap() {
+            let name = m["name"].as_str().unwrap();
+            let path = lower_camel(name);
+            let with = |value: &str| {
+                let mut p = params(&[("Action", op), ("Version", "2010-05-08")]);
+                p.push((name.to_owned(), value.to_owned()));
+                decode(&p)
+            };
+            let violates = |value: &str, rule: &str| {
+                let text = format!("Value at '{path}' failed to satisfy constraint: {rule}");
+                with(value).err().is_some_and(|e| e.message.contains(&text))
+            };
+            if m["type"] == "integer" {
+                let (min, max) = (m["min"].as_i64().unwrap(), m["max"].as_i64().unwrap());
+                let low = format!("Member must have value greater than or equal to {min}");
+                let high = format!("Member must have value less than or equal to {max}");
+                assert!(violates(&(min - 1).to_string(), &low), "{op}.{name} below {min}");
+                assert!(!violates(&min.to_string(), &low), "{op}.{name} at {min}");
+                assert!(violates(&(max + 1).to_string(), &high), "{op}.{name} above {max}");
+                assert!(!violates(&max.to_string(), &high), "{op}.{name} at {max}");
+                checked += 1;
+            }
+            if m["type"] == "string" && m["min"].as_u64().is_some_and(|min| min >= 1) && m["enum"].is_null() {
+                let min = m["min"].as_u64().unwrap() as usize;
+                let low = format!("Member must have length greater than or equal to {min}");
+                assert!(violates(&"a".repeat(min - 1), &low), "{op}.{name} below {min}");
+                assert!(!violates(&"a".repeat(min), &low), "{op}.{name} at {min}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 100, "only {checked} checked");
+}
+
+#[test]
+fn enums_and_booleans() {
+    let status = |s: &str| {
+        decode(&params(&[("Action", "UpdateAccessKey"), ("Version", "2010-05-08"), ("AccessKeyId", "AKIAIOSFODNN7EXAMPLE"), ("Status", s)]))
+    };
+    assert!(status("Inactive").is_ok());
+    assert_eq!(
+        status("Paused").unwrap_err().message,
+        "1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive, Expired]"
+    );
+    for (text, value) in [("true", true), ("false", false)] {
+        let r = decode(&params(&[
+            ("Action", "CreatePolicyVersion"),
+            ("Version", "2010-05-08"),
+            ("PolicyArn", "arn:aws:iam::123456789012:policy/p"),
+            ("PolicyDocument", "{}"),
+            ("SetAsDefault", text),
+        ]))
+        .unwrap();
+        assert_eq!(r.input.get("SetAsDefault"), Some(&IamValue::Bool(value)));
+    }
+    let r = decode(&params(&[("Action", "ListUsers"), ("Version", "2010-05-08"), ("MaxItems", "5")])).unwrap();
+    assert_eq!(r.input.get("MaxItems"), Some(&IamValue::Int(5)));
+}
+
+/// The success envelope, written out by hand: two-space indentation, empty elements self-closed,
+/// text escaped.
+#[test]
+fn success_envelope_layout() {
+    use sts_model::iam::{Content, Node};
+    let text = |name: &str, value: &str| Node { name: name.into(), content: Content::Text(value.into()) };
+    let nodes = vec![
+        Node {
+            name: "User".into(),
+            content: Content::Children(vec![text("UserName", "a&b"), Node { name: "Tags".into(), content: Content::Children(vec![]) }]),
+        },
+        text("IsTruncated", "false"),
+    ];
+    let xml = sts_wire::iam::encode_success("ListUsers", Some(&nodes), "r-1");
+    assert_eq!(
+        xml,
+        "<ListUsersResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n  <ListUsersResult>\n    <User>\n      <UserName>a&amp;b</UserName>\n      <Tags/>\n    </User>\n    <IsTruncated>false</IsTruncated>\n  </ListUsersResult>\n  <ResponseMetadata>\n    <RequestId>r-1</RequestId>\n  </ResponseMetadata>\n</ListUsersResponse>\n"
+    );
+}

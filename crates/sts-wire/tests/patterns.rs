@@ -89,3 +89,9 @@ fn web_identity_token_scope() {
         &["", " a", "a ", "a  b", "a\"b", "a,b", "a\\b", "a\tb", "é"],
     );
 }
+
+#[test]
+fn a_pattern_shows_as_the_models_text() {
+    // What ValidationError messages quote.
+    assert_eq!(format!("{:?}", sts_wire::constraints::SESSION_NAME_PATTERN), r"[\w+=,.@-]*");
+}
