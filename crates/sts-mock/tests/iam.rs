@@ -67,6 +67,13 @@ async fn sts(mock: &MockSts, params: &[(&str, &str)], creds: &Credentials<'_>) -
     post(mock, "sts", "us-east-1", &all, Some(creds)).await
 }
 
+/// Creates user `name` with one access key over IAM; its id and secret.
+async fn user_with_key(mock: &MockSts, name: &str) -> (String, String) {
+    iam(mock, &[("Action", "CreateUser"), ("UserName", name)], &admin()).await;
+    let key = iam(mock, &[("Action", "CreateAccessKey"), ("UserName", name)], &admin()).await;
+    (key.text("CreateAccessKeyResult/AccessKey/AccessKeyId"), key.text("CreateAccessKeyResult/AccessKey/SecretAccessKey"))
+}
+
 async fn mock() -> MockSts {
     MockSts::builder().frozen_at(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()).start().await
 }
@@ -137,10 +144,7 @@ async fn users_and_access_keys_shape_what_sts_answers() {
 #[tokio::test]
 async fn roles_trust_policies_and_policies() {
     let mock = mock().await;
-    iam(&mock, &[("Action", "CreateUser"), ("UserName", "bob")], &admin()).await;
-    let key = iam(&mock, &[("Action", "CreateAccessKey"), ("UserName", "bob")], &admin()).await;
-    let (id, secret) =
-        (key.text("CreateAccessKeyResult/AccessKey/AccessKeyId"), key.text("CreateAccessKeyResult/AccessKey/SecretAccessKey"));
+    let (id, secret) = user_with_key(&mock, "bob").await;
     let bob = Credentials { access_key_id: &id, secret_access_key: &secret, session_token: None };
 
     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/bob"},"Action":"sts:AssumeRole"}]}"#;
@@ -234,10 +238,7 @@ async fn roles_trust_policies_and_policies() {
 #[tokio::test]
 async fn iam_calls_need_iam_permissions_and_iams_scope() {
     let mock = mock().await;
-    iam(&mock, &[("Action", "CreateUser"), ("UserName", "bob")], &admin()).await;
-    let key = iam(&mock, &[("Action", "CreateAccessKey"), ("UserName", "bob")], &admin()).await;
-    let (id, secret) =
-        (key.text("CreateAccessKeyResult/AccessKey/AccessKeyId"), key.text("CreateAccessKeyResult/AccessKey/SecretAccessKey"));
+    let (id, secret) = user_with_key(&mock, "bob").await;
     let bob = Credentials { access_key_id: &id, secret_access_key: &secret, session_token: None };
     let denied = iam(&mock, &[("Action", "CreateUser"), ("UserName", "eve")], &bob).await;
     assert_eq!(
@@ -358,10 +359,7 @@ async fn virtual_mfa_devices_enabled_over_iam_serve_sts() {
     use base64::Engine;
     let mock = mock().await;
     let now = mock.clock().now();
-    iam(&mock, &[("Action", "CreateUser"), ("UserName", "bob")], &admin()).await;
-    let key = iam(&mock, &[("Action", "CreateAccessKey"), ("UserName", "bob")], &admin()).await;
-    let (id, secret) =
-        (key.text("CreateAccessKeyResult/AccessKey/AccessKeyId"), key.text("CreateAccessKeyResult/AccessKey/SecretAccessKey"));
+    let (id, secret) = user_with_key(&mock, "bob").await;
     let bob = Credentials { access_key_id: &id, secret_access_key: &secret, session_token: None };
     let device = iam(&mock, &[("Action", "CreateVirtualMFADevice"), ("VirtualMFADeviceName", "bob-phone")], &admin()).await;
     let serial = device.text("CreateVirtualMFADeviceResult/VirtualMFADevice/SerialNumber");

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use sts_mock::{Clock, HttpRequest, Reply, Service, default_world};
 use sts_model::Sts;
 use sts_model::time::OffsetDateTime;
-use sts_wire::sigv4::{Credentials, Request, sign};
+use sts_wire::sigv4::{Credentials, Request};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
@@ -264,7 +264,8 @@ fn admin_call() -> impl Strategy<Value = (&'static str, String)> {
     })
 }
 
-fn signed(params: &[(String, String)]) -> HttpRequest {
+/// A call signed with the default key for `service` (`sts`, or `iam`, which signs in us-east-1 too).
+fn signed_for(service: &str, params: &[(String, String)]) -> HttpRequest {
     let body = sts_wire::query::encode_form(params).into_bytes();
     let mut headers =
         vec![("host".to_string(), "localhost".to_string()), ("content-type".to_string(), "application/x-www-form-urlencoded".to_string())];
@@ -274,9 +275,12 @@ fn signed(params: &[(String, String)]) -> HttpRequest {
         session_token: None,
     };
     let req = Request { method: "POST", path: "/", query: &[], headers: &headers, body: &body };
-    let added = sign(&req, &creds, "us-east-1", start());
-    headers.extend(added);
+    headers.extend(sts_wire::sigv4::sign_for(&req, &creds, "us-east-1", service, start()));
     HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body }
+}
+
+fn signed(params: &[(String, String)]) -> HttpRequest {
+    signed_for("sts", params)
 }
 
 proptest! {
@@ -362,21 +366,6 @@ proptest! {
     }
 }
 
-/// A call signed for IAM (`iam` scope, `us-east-1`) with the default key.
-fn signed_iam(params: &[(String, String)]) -> HttpRequest {
-    let body = sts_wire::query::encode_form(params).into_bytes();
-    let mut headers =
-        vec![("host".to_string(), "localhost".to_string()), ("content-type".to_string(), "application/x-www-form-urlencoded".to_string())];
-    let creds = Credentials {
-        access_key_id: sts_mock::DEFAULT_ACCESS_KEY_ID,
-        secret_access_key: sts_mock::DEFAULT_SECRET_ACCESS_KEY,
-        session_token: None,
-    };
-    let req = Request { method: "POST", path: "/", query: &[], headers: &headers, body: &body };
-    headers.extend(sts_wire::sigv4::sign_for(&req, &creds, "us-east-1", "iam", start()));
-    HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -409,7 +398,7 @@ proptest! {
             let mut params = vec![("Action".to_string(), action.to_string()), ("Version".to_string(), "2010-05-08".to_string())];
             let mut seen = std::collections::BTreeSet::new();
             params.extend(members.into_iter().filter(|(k, _)| seen.insert(*k)).map(|(k, v)| (k.to_string(), v)));
-            let reply = service.handle(&signed_iam(&params));
+            let reply = service.handle(&signed_for("iam", &params));
             let Reply::Answer { status, body, .. } = &reply else { panic!("dropped: {reply:?}") };
             prop_assert!(*status < 500, "{action}: {body}");
             prop_assert!(sts_wire::xml::parse(body).is_ok(), "{body}");

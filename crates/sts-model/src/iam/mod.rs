@@ -374,6 +374,8 @@ pub(crate) mod quota {
     pub const ROLES_PER_ACCOUNT: usize = 1000;
     pub const POLICIES_PER_ACCOUNT: usize = 1500;
     pub const TAGS_PER_ENTITY: usize = 50;
+    /// Managed policies attached to one user or role (IAM's default quota, observed wording).
+    pub const POLICIES_PER_ENTITY: usize = 10;
     /// Inline policies' aggregate size, non-whitespace characters (IAM's quotas).
     pub const INLINE_BYTES_PER_USER: usize = 2048;
     pub const INLINE_BYTES_PER_ROLE: usize = 10240;
@@ -418,6 +420,42 @@ fn check_attachable(world: &World, arn: &str) -> Result<(), StsError> {
         return Err(refuse::invalid_arn(arn));
     }
     world.managed_policy(arn).map(|_| ()).ok_or_else(|| refuse::not_attachable(arn))
+}
+
+/// One rule for users' and roles' inline policies: a valid document, within the entity's aggregate
+/// size (`limit`, IAM's quota for `kind`), stored under its name.
+fn put_inline(
+    policies: &mut crate::world::InlinePolicies,
+    (name, document): (&str, &str),
+    (limit, kind, entity): (usize, &str, &str),
+) -> Result<(), StsError> {
+    crate::policy::PolicyDocument::parse(document)?;
+    let others = policies.iter().filter(|(n, _)| n.as_str() != name).map(|(_, d)| d);
+    if quota::policy_size(others.chain(std::iter::once(&document.to_owned()))) > limit {
+        return Err(quota::inline_too_large(limit, kind, entity));
+    }
+    policies.insert(name.to_owned(), document.to_owned());
+    Ok(())
+}
+
+/// One rule for attaching a managed policy to a user or role: at most ten (`PoliciesPer{User,Role}`),
+/// attaching twice is attaching once.
+fn attach(policies: &mut Vec<String>, arn: &str, quota_name: &str) -> Result<(), StsError> {
+    if policies.iter().any(|p| p == arn) {
+        return Ok(());
+    }
+    if policies.len() >= quota::POLICIES_PER_ENTITY {
+        return Err(quota::exceeded(quota_name, quota::POLICIES_PER_ENTITY));
+    }
+    policies.push(arn.to_owned());
+    Ok(())
+}
+
+/// Detaching a policy that is not attached is `Policy ... was not found.` (recorded).
+fn detach(policies: &mut Vec<String>, arn: &str) -> Result<(), StsError> {
+    let before = policies.len();
+    policies.retain(|p| p != arn);
+    if policies.len() == before { Err(refuse::no_policy(arn)) } else { Ok(()) }
 }
 
 fn boundary_nodes(boundary: &Option<String>) -> Vec<Node> {

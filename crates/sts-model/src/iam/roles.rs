@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
-use super::users::POLICIES_PER_ENTITY;
 use super::{
-    Call, IamRequest, Node, attached_nodes, boundary_nodes, check_attachable, checked_tags, merge_tags, not_truncated, quota, refuse,
-    tag_nodes, timestamp,
+    Call, IamRequest, Node, attach, attached_nodes, boundary_nodes, check_attachable, checked_tags, detach, merge_tags, not_truncated,
+    put_inline, quota, refuse, tag_nodes, timestamp,
 };
-use crate::policy::{PolicyDocument, TrustPolicy};
+use crate::policy::TrustPolicy;
 use crate::world::{Role, Trust, World};
 use crate::{ErrorCode, Sts, StsError};
 
@@ -74,14 +73,8 @@ pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Optio
         }
         "PutRolePolicy" => {
             let (name, policy, document) = (req.required("RoleName")?, req.required("PolicyName")?, req.required("PolicyDocument")?);
-            find(sts, call, name)?;
-            PolicyDocument::parse(document)?;
             let role = find_mut(sts, call, name)?;
-            let others = role.inline_policies.iter().filter(|(n, _)| n.as_str() != policy).map(|(_, d)| d);
-            if quota::policy_size(others.chain(std::iter::once(&document.to_owned()))) > quota::INLINE_BYTES_PER_ROLE {
-                return Err(quota::inline_too_large(quota::INLINE_BYTES_PER_ROLE, "role", name));
-            }
-            role.inline_policies.insert(policy.to_owned(), document.to_owned());
+            put_inline(&mut role.inline_policies, (policy, document), (quota::INLINE_BYTES_PER_ROLE, "role", name))?;
             Ok(None)
         }
         "GetRolePolicy" => {
@@ -108,27 +101,13 @@ pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Optio
             let (name, arn) = (req.required("RoleName")?, req.required("PolicyArn")?);
             find(sts, call, name)?;
             check_attachable(&sts.world, arn)?;
-            let role = find_mut(sts, call, name)?;
-            if !role.policies.iter().any(|p| p == arn) {
-                if role.policies.len() >= POLICIES_PER_ENTITY {
-                    // Observed wording (the number is the account's quota, 10 by default).
-                    return Err(StsError::new(
-                        ErrorCode::LimitExceeded,
-                        format!("Cannot exceed quota for PoliciesPerRole: {POLICIES_PER_ENTITY}"),
-                    ));
-                }
-                role.policies.push(arn.to_owned());
-            }
+            // Observed wording ("Cannot exceed quota for PoliciesPerRole: 10").
+            attach(&mut find_mut(sts, call, name)?.policies, arn, "PoliciesPerRole")?;
             Ok(None)
         }
         "DetachRolePolicy" => {
             let (name, arn) = (req.required("RoleName")?, req.required("PolicyArn")?);
-            let role = find_mut(sts, call, name)?;
-            let before = role.policies.len();
-            role.policies.retain(|p| p != arn);
-            if role.policies.len() == before {
-                return Err(refuse::no_policy(arn));
-            }
+            detach(&mut find_mut(sts, call, name)?.policies, arn)?;
             Ok(None)
         }
         "ListAttachedRolePolicies" => {

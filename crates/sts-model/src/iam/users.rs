@@ -1,17 +1,14 @@
 //! Users, their access keys and their policies.
 
 use super::{
-    Call, IamRequest, Node, attached_nodes, boundary_nodes, check_attachable, checked_tags, merge_tags, not_truncated, principal_is_user,
-    quota, refuse, tag_nodes, timestamp,
+    Call, IamRequest, Node, attach, attached_nodes, boundary_nodes, check_attachable, checked_tags, detach, merge_tags, not_truncated,
+    principal_is_user, put_inline, quota, refuse, tag_nodes, timestamp,
 };
-use crate::policy::PolicyDocument;
 use crate::world::{AccessKey, User};
 use crate::{ErrorCode, Sts, StsError};
 
 /// IAM's quota of access keys per user (observed: "Cannot exceed quota for AccessKeysPerUser: 2").
 const ACCESS_KEYS_PER_USER: usize = 2;
-/// IAM's default quota of managed policies per user or role.
-pub(super) const POLICIES_PER_ENTITY: usize = 10;
 
 pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Option<Vec<Node>>, StsError> {
     match req.action.as_str() {
@@ -73,13 +70,8 @@ pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Optio
         }
         "PutUserPolicy" => {
             let (name, policy, document) = (req.required("UserName")?, req.required("PolicyName")?, req.required("PolicyDocument")?);
-            PolicyDocument::parse(document)?;
             let user = sts.world.user_mut(&call.account, name).ok_or_else(|| refuse::no_user(name))?;
-            let others = user.inline_policies.iter().filter(|(n, _)| n.as_str() != policy).map(|(_, d)| d);
-            if quota::policy_size(others.chain(std::iter::once(&document.to_owned()))) > quota::INLINE_BYTES_PER_USER {
-                return Err(quota::inline_too_large(quota::INLINE_BYTES_PER_USER, "user", name));
-            }
-            user.inline_policies.insert(policy.to_owned(), document.to_owned());
+            put_inline(&mut user.inline_policies, (policy, document), (quota::INLINE_BYTES_PER_USER, "user", name))?;
             Ok(None)
         }
         "GetUserPolicy" => {
@@ -109,25 +101,13 @@ pub(super) fn call(sts: &mut Sts, call: &Call, req: &IamRequest) -> Result<Optio
             find(sts, call, name)?;
             check_attachable(&sts.world, arn)?;
             let user = sts.world.user_mut(&call.account, name).ok_or_else(|| refuse::no_user(name))?;
-            if !user.policies.iter().any(|p| p == arn) {
-                if user.policies.len() >= POLICIES_PER_ENTITY {
-                    return Err(StsError::new(
-                        ErrorCode::LimitExceeded,
-                        format!("Cannot exceed quota for PoliciesPerUser: {POLICIES_PER_ENTITY}"),
-                    ));
-                }
-                user.policies.push(arn.to_owned());
-            }
+            attach(&mut user.policies, arn, "PoliciesPerUser")?;
             Ok(None)
         }
         "DetachUserPolicy" => {
             let (name, arn) = (req.required("UserName")?, req.required("PolicyArn")?);
             let user = sts.world.user_mut(&call.account, name).ok_or_else(|| refuse::no_user(name))?;
-            let before = user.policies.len();
-            user.policies.retain(|p| p != arn);
-            if user.policies.len() == before {
-                return Err(refuse::no_policy(arn));
-            }
+            detach(&mut user.policies, arn)?;
             Ok(None)
         }
         "ListAttachedUserPolicies" => {
