@@ -64,6 +64,30 @@ pub struct ScenarioResult {
     pub status: Status,
     /// Wall time.
     pub elapsed: Duration,
+    /// Each request sent, with what was expected and what came back, so a report shows the
+    /// difference without a rerun.
+    pub exchanges: Vec<Exchange>,
+}
+
+/// One step's request and answer, beside the expectation it was judged by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    /// The step, counted from 1.
+    pub step: usize,
+    /// What was sent: `AssumeRole as alice`, `iam CreateUser as alice`, `raw GET /?…`, `admin clock`.
+    pub request: String,
+    /// The expectation as written (absent keys left out); a step without one must succeed.
+    pub expected: serde_json::Value,
+    /// The HTTP status that came back.
+    pub status: u16,
+    /// The body that came back, cut at [`Exchange::MAX_BODY`] characters.
+    pub body: String,
+}
+
+impl Exchange {
+    /// Bodies are kept up to this many characters: enough for any STS answer, bounded for a suite
+    /// run against an endpoint that answers megabytes.
+    pub const MAX_BODY: usize = 8192;
 }
 
 /// Why a scenario stopped early.
@@ -93,11 +117,12 @@ pub fn run(
 /// Runs one scenario, applying the target's deviation list.
 pub fn run_one(target: &mut dyn Target, scenario: &Scenario) -> ScenarioResult {
     let started = Instant::now();
+    let mut exchanges = Vec::new();
     let raw = match scenario.doc.features.iter().find(|f| !target.claims(f)) {
         Some(f) => Status::Skipped(format!("the target does not claim {f}")),
         // A panic (in the runner, or in an in-process model) fails this scenario only: the run goes
         // on and the report names it.
-        None => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(target, scenario))) {
+        None => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(target, scenario, &mut exchanges))) {
             Ok(Ok(())) => Status::Passed,
             Ok(Err(Stop::Fail(why))) => Status::Failed(why),
             Ok(Err(Stop::Skip(why))) => Status::Skipped(why),
@@ -118,7 +143,7 @@ pub fn run_one(target: &mut dyn Target, scenario: &Scenario) -> ScenarioResult {
         }
         (_, other) => other,
     };
-    ScenarioResult { id: scenario.id.clone(), status, elapsed: started.elapsed() }
+    ScenarioResult { id: scenario.id.clone(), status, elapsed: started.elapsed(), exchanges }
 }
 
 /// The state of a scenario between steps.
@@ -128,13 +153,23 @@ struct Run<'a> {
     credentials: BTreeMap<String, Principal>,
     lenient_symbols: bool,
     scenario: &'a Scenario,
+    exchanges: &'a mut Vec<Exchange>,
+    step: usize,
 }
 
-fn execute(target: &mut dyn Target, scenario: &Scenario) -> Result<(), Stop> {
+fn execute(target: &mut dyn Target, scenario: &Scenario, exchanges: &mut Vec<Exchange>) -> Result<(), Stop> {
     let binding = target.bind(scenario).map_err(|e| Stop::Fail(format!("could not prepare the target: {e}")))?;
-    let mut run =
-        Run { binding, saved: BTreeMap::new(), credentials: BTreeMap::new(), lenient_symbols: target.symbols_may_be_missing(), scenario };
+    let mut run = Run {
+        binding,
+        saved: BTreeMap::new(),
+        credentials: BTreeMap::new(),
+        lenient_symbols: target.symbols_may_be_missing(),
+        scenario,
+        exchanges,
+        step: 0,
+    };
     for (i, step) in scenario.doc.steps.iter().enumerate() {
+        run.step = i + 1;
         run.step(step).map_err(|stop| match stop {
             Stop::Fail(why) => Stop::Fail(format!("step {}: {why}", i + 1)),
             skip => skip,
@@ -144,6 +179,21 @@ fn execute(target: &mut dyn Target, scenario: &Scenario) -> Result<(), Stop> {
 }
 
 impl Run<'_> {
+    /// Sends `request` and keeps the exchange for the reports.
+    fn send(&mut self, what: String, expect: Option<&ExpectDoc>, request: &HttpRequest) -> Result<HttpAnswer, Stop> {
+        let answer = self.binding.connection.send(request);
+        let expected = match expect {
+            Some(e) => without_nulls(serde_json::to_value(e).unwrap_or_default()),
+            None => serde_json::json!({ "status": 200 }),
+        };
+        let (status, body) = match &answer {
+            Ok(a) => (a.status, a.body.chars().take(Exchange::MAX_BODY).collect()),
+            Err(e) => (0, format!("(no answer: {e})")),
+        };
+        self.exchanges.push(Exchange { step: self.step, request: what, expected, status, body });
+        answer.map_err(Stop::Fail)
+    }
+
     fn fill(&self, template: &str) -> Result<String, Stop> {
         let lookup = |name: &str| {
             if let Some(spec) = name.strip_prefix("repeat:") {
@@ -200,7 +250,8 @@ impl Run<'_> {
             (None, Some(raw)) => self.raw_request(raw, signer.as_ref(), signed_at)?,
             (None, None) => return Err(Stop::Fail("a step needs call, raw, admin or advance_clock".into())),
         };
-        let answer = self.binding.connection.send(&request).map_err(Stop::Fail)?;
+        let what = describe_request(step);
+        let answer = self.send(what, step.expect.as_ref(), &request)?;
         let default = ExpectDoc { status: Some(200), ..ExpectDoc::default() };
         let expect = step.expect.as_ref().unwrap_or(&default);
         let tree = self.judge(expect, &answer, now)?;
@@ -219,7 +270,7 @@ impl Run<'_> {
             headers: vec![("host".into(), self.binding.host.clone()), ("content-type".into(), "application/json".into())],
             body: body.into_bytes(),
         };
-        let answer = self.binding.connection.send(&request).map_err(Stop::Fail)?;
+        let answer = self.send(format!("admin {} {}", request.method, admin.path), step.expect.as_ref(), &request)?;
         let expected = step.expect.as_ref().and_then(|e| e.status).unwrap_or(200);
         if answer.status != expected {
             return Err(Stop::Fail(format!(
@@ -345,12 +396,27 @@ impl Run<'_> {
     /// Checks the answer; returns the `…Result` element of a success.
     fn judge(&self, expect: &ExpectDoc, answer: &HttpAnswer, now: OffsetDateTime) -> Result<Option<Element>, Stop> {
         let shown = || snippet(&answer.body);
+        let parsed = xml::parse(&answer.body);
+        // Another service's error envelope (S3's `<Error>` at the root, as Ceph's RADOS Gateway
+        // answers): no STS client can read it (botocore reports "Unknown"), so it fails, but the
+        // report says what came back instead of calling it a success.
+        let foreign = parsed.as_ref().ok().filter(|root| root.name == "Error" && root.child("Code").is_some()).map(|root| {
+            format!(
+                "HTTP {} with an error in a non-STS envelope (<Error> at the root, no <ErrorResponse>): code {:?}, message {:?}",
+                answer.status,
+                root.text_of("Code").unwrap_or_default(),
+                root.text_of("Message").unwrap_or_default()
+            )
+        });
         if let Some(status) = expect.status
             && status != answer.status
         {
-            return Err(Stop::Fail(format!("expected HTTP {status}, got {}: {}", answer.status, shown())));
+            return Err(Stop::Fail(match &foreign {
+                Some(foreign) => format!("expected HTTP {status}, got {foreign}"),
+                None => format!("expected HTTP {status}, got {}: {}", answer.status, shown()),
+            }));
         }
-        let root = xml::parse(&answer.body).map_err(|e| Stop::Fail(format!("answer is not XML ({e}): {}", shown())))?;
+        let root = parsed.map_err(|e| Stop::Fail(format!("answer is not XML ({e}): {}", shown())))?;
         let error = if root.name == "ErrorResponse" || root.name == "Response" {
             root.child("Error").or_else(|| root.child("Errors").and_then(|e| e.child("Error")))
         } else {
@@ -358,6 +424,12 @@ impl Run<'_> {
         };
         if let Some(path) = &expect.admits {
             return self.judge_admitted(path, answer, &root, error).map(|()| None);
+        }
+        if let Some(foreign) = foreign {
+            return Err(Stop::Fail(match &expect.code {
+                Some(code) => format!("expected error {code}, got {foreign}"),
+                None => format!("expected a success, got {foreign}"),
+            }));
         }
         match (&expect.code, error) {
             (Some(code), None) => Err(Stop::Fail(format!("expected error {code}, got a success: {}", shown()))),
@@ -543,6 +615,33 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
         return None;
     }
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// What a step sends, for reports: `AssumeRole as alice`, `iam CreateUser as alice`, `raw GET /?…`.
+fn describe_request(step: &Step) -> String {
+    let signer = step.signer.as_deref().unwrap_or("alice");
+    match (&step.call, &step.raw) {
+        (Some(action), _) => {
+            let service = if step.service.as_deref() == Some("iam") { "iam " } else { "" };
+            let presigned = if step.signing.as_deref() == Some("query") { " (presigned GET)" } else { "" };
+            format!("{service}{action} as {signer}{presigned}")
+        }
+        (None, Some(raw)) => {
+            let query = raw.query.as_deref().map(|q| format!("?{}", q.chars().take(80).collect::<String>())).unwrap_or_default();
+            format!("raw {} {}{query}", raw.method.as_deref().unwrap_or("POST"), raw.path.as_deref().unwrap_or("/"))
+        }
+        (None, None) => "nothing".into(),
+    }
+}
+
+/// A JSON value with its null members left out (an expectation's absent keys).
+fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect::<serde_json::Map<_, _>>().into()
+        }
+        other => other,
+    }
 }
 
 /// At most 300 characters of an answer, on one line.

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sts_model::Operation;
 
 /// How sure we are that the expected answer is what AWS sends.
@@ -175,7 +175,7 @@ pub struct AdminRequest {
 }
 
 /// The expected answer, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectDoc {
     /// HTTP status.
@@ -192,12 +192,12 @@ pub struct ExpectDoc {
     pub admits: Option<String>,
     /// Response fields, by path under the `…Result` element (`Credentials/AccessKeyId`), or from
     /// the envelope with a leading `/` (`/ResponseMetadata/RequestId`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, Matcher>,
 }
 
 /// A matcher on one response field.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Matcher {
     /// The text equals this (after symbol substitution).

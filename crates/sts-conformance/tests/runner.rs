@@ -129,6 +129,14 @@ fn reports_carry_every_result() {
     let json: serde_json::Value = serde_json::from_str(&report::json::render(&run)).unwrap();
     assert_eq!(json["ok"], false);
     assert_eq!(json["scenarios"][1]["status"], "fail");
+    // The answer beside the expectation: the failing step's exchange, as sent and as answered.
+    let step = &json["scenarios"][1]["steps"][0];
+    assert_eq!(step["step"], 1);
+    assert_eq!(step["request"], "GetCallerIdentity as alice");
+    assert_eq!(step["expected"], serde_json::json!({ "status": 500 }), "absent keys are left out");
+    assert_eq!(step["answer"]["status"], 200);
+    assert!(step["answer"]["body"].as_str().unwrap().contains("<Arn>arn:aws:iam::123456789012:user/alice</Arn>"), "{step}");
+    assert_eq!(json["scenarios"][0]["steps"][0]["expected"], serde_json::json!({ "status": 200 }), "no expect: a success");
     let junit = report::junit::render(&run).expect("the report serializes");
     assert_eq!(junit.matches("<testcase").count(), 2, "{junit}");
     assert_eq!(junit.matches("<failure").count(), 1, "{junit}");
@@ -251,6 +259,31 @@ fn admits_fails_on_anything_that_does_not_show_the_member_was_accepted() {
         ),
         "at 'roleSessionName'",
     );
+}
+
+fn expecting_against(expect: &str, status: u16, body: &'static str) -> Status {
+    let toml = format!(
+        "[[scenario]]\nid = \"x\"\ndescription = \"d\"\nfeatures = [\"credentials\"]\nfidelity = \"documented\"\n[[scenario.steps]]\ncall = \"GetSessionToken\"\n{expect}"
+    );
+    let scenarios = parse_file("t/t", &toml).expect("the scenario parses");
+    runner::run(&mut Canned { status, body, panic: false }, &scenarios, |_, _, _| {}).remove(0).status
+}
+
+#[test]
+fn an_error_in_another_services_envelope_is_named_and_fails() {
+    // Ceph's RADOS Gateway answers STS errors in S3's envelope; it used to be reported as "a success".
+    let s3 = "<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message></Message><RequestId>tx1</RequestId></Error>";
+    let status = expecting_against("expect = { status = 403, code = \"AccessDenied\" }", 403, s3);
+    failed(status.clone(), "expected error AccessDenied, got HTTP 403 with an error in a non-STS envelope");
+    failed(status, "code \"AccessDenied\"");
+    failed(expecting_against("", 400, s3), "expected HTTP 200, got HTTP 400 with an error in a non-STS envelope");
+    failed(expecting_against("expect = { code = \"AccessDenied\" }", 200, s3), "expected error AccessDenied, got HTTP 200 with an error");
+    failed(
+        expecting_against("expect = { fields = { Arn = { present = true } } }", 200, s3),
+        "expected a success, got HTTP 200 with an error",
+    );
+    // The same error in STS's envelope passes.
+    assert_eq!(expecting_against("expect = { status = 403, code = \"AccessDenied\" }", 403, error("AccessDenied", "no")), Status::Passed);
 }
 
 #[test]

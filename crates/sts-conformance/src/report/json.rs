@@ -1,4 +1,5 @@
-//! The JSON report: totals and every scenario with its status, for tools and dashboards.
+//! The JSON report: totals and every scenario with its status and, per step, the expected and the
+//! actual answer, for tools, dashboards and implementers reading a diff.
 
 use serde_json::{Value, json};
 
@@ -27,6 +28,13 @@ pub fn render(run: &Run<'_>) -> String {
                 "detail": detail,
                 "deviation": reason,
                 "seconds": r.elapsed.as_secs_f64(),
+                // The answers beside the expectations: an implementer sees the difference without a rerun.
+                "steps": r.exchanges.iter().map(|x| json!({
+                    "step": x.step,
+                    "request": x.request,
+                    "expected": x.expected,
+                    "answer": {"status": x.status, "body": x.body},
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
