@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use sts_harness::conformance::{self, Endpoint, InProcess, MockHttp, Profile, Scenario, Status, Target, report, runner};
+use sts_harness::conformance::{self, Endpoint, InProcess, MockHttp, Profile, Scenario, Status, Target, TlsOptions, report, runner};
 
 /// How to reach the built-in mock.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -30,6 +30,13 @@ pub struct CheckArgs {
     /// see scenarios/README.md).
     #[arg(long, requires = "endpoint")]
     profile: Option<PathBuf>,
+    /// Trust this CA certificate (PEM) for an https:// endpoint, besides the platform's roots.
+    #[arg(long, requires = "endpoint", value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// Do not verify the endpoint's TLS certificate at all (a throwaway certificate; never for a
+    /// gate that matters: anyone on the path could answer).
+    #[arg(long, requires = "endpoint", conflicts_with = "ca_cert")]
+    insecure: bool,
     /// How to reach the built-in mock when no endpoint is given.
     #[arg(long, value_enum, default_value = "in-process")]
     via: Via,
@@ -76,7 +83,14 @@ fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Box<dyn Target>, Strin
     if let (Some(url), Some(path)) = (&args.endpoint, &args.profile) {
         let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
         let profile = Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let endpoint = Endpoint::new(url, profile);
+        let ca_pem = match &args.ca_cert {
+            Some(path) => Some(std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?),
+            None => None,
+        };
+        if args.insecure {
+            eprintln!("sts-harness check: WARNING: --insecure: the endpoint's TLS certificate is not verified");
+        }
+        let endpoint = Endpoint::with_tls(url, profile, &TlsOptions { ca_pem, insecure: args.insecure })?;
         // An endpoint that is not there, or is not STS, stops the run with one message (exit 2).
         endpoint.probe()?;
         return Ok(Box::new(endpoint));

@@ -41,6 +41,17 @@ enum Command {
         /// Endpoint region for SigV4 scopes and regional-only operations, or `global`.
         #[arg(long)]
         region: Option<String>,
+        /// Serve HTTPS with a certificate generated at start (self-signed for localhost and
+        /// 127.0.0.1); its PEM is written to a file whose path is printed, and served at
+        /// /__sts/ca.pem.
+        #[arg(long)]
+        tls: bool,
+        /// Serve HTTPS with this certificate chain (PEM) instead of a generated one; needs --tls-key.
+        #[arg(long, requires = "tls_key", value_name = "FILE")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, requires = "tls_cert", value_name = "FILE")]
+        tls_key: Option<std::path::PathBuf>,
         /// Do not log each call.
         #[arg(long)]
         quiet: bool,
@@ -57,15 +68,27 @@ enum Command {
     },
 }
 
-fn serve(
+/// Options of `serve`.
+struct ServeOptions {
     host: std::net::IpAddr,
     port: u16,
     world: Option<std::path::PathBuf>,
     clock: Option<String>,
     seed: Option<u64>,
     region: Option<String>,
+    tls: Tls,
     quiet: bool,
-) -> anyhow::Result<()> {
+}
+
+/// How `serve` secures its port.
+enum Tls {
+    Plain,
+    Generated,
+    Files { cert: std::path::PathBuf, key: std::path::PathBuf },
+}
+
+fn serve(options: ServeOptions) -> anyhow::Result<()> {
+    let ServeOptions { host, port, world, clock, seed, region, tls, quiet } = options;
     use anyhow::Context as _;
     use sts_harness::mock::MockSts;
     use sts_harness::model::time::OffsetDateTime;
@@ -87,6 +110,16 @@ fn serve(
     if let Some(region) = &region {
         builder = builder.region(if region == "global" { None } else { Some(region) });
     }
+    builder = match &tls {
+        Tls::Plain => builder,
+        Tls::Generated => builder.tls(),
+        Tls::Files { cert, key } => {
+            let read = |p: &std::path::Path| std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
+            let identity = sts_harness::mock::tls::TlsIdentity::from_pem(&read(cert)?, &read(key)?)
+                .map_err(|e| anyhow::anyhow!("--tls-cert/--tls-key: {e}"))?;
+            builder.tls_identity(identity)
+        }
+    };
     if !quiet {
         builder = builder.on_call(|call, took| {
             println!(
@@ -105,6 +138,12 @@ fn serve(
     runtime.block_on(async move {
         let sts = builder.try_start().await.with_context(|| format!("binding {host}:{port}"))?;
         println!("sts-harness: mock STS listening on {} (admin API under {}/__sts/; Ctrl-C to stop)", sts.uri(), sts.uri());
+        if let (Tls::Generated, Some(pem)) = (&tls, sts.ca_pem()) {
+            // Clients need the certificate as a file (AWS_CA_BUNDLE, --ca-cert, verify=...).
+            let path = std::env::temp_dir().join(format!("sts-harness-{}.pem", sts.address().port()));
+            std::fs::write(&path, pem).with_context(|| format!("writing {}", path.display()))?;
+            println!("sts-harness: TLS certificate (trust it as a CA): {} (also at {}/__sts/ca.pem)", path.display(), sts.uri());
+        }
         tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
         println!("sts-harness: stopping");
         sts.stop();
@@ -114,13 +153,20 @@ fn serve(
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { host, port, world, clock, seed, region, quiet } => match serve(host, port, world, clock, seed, region, quiet) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("sts-harness serve: {e:#}");
-                ExitCode::from(2)
+        Command::Serve { host, port, world, clock, seed, region, tls, tls_cert, tls_key, quiet } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Tls::Files { cert, key },
+                _ if tls => Tls::Generated,
+                _ => Tls::Plain,
+            };
+            match serve(ServeOptions { host, port, world, clock, seed, region, tls, quiet }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("sts-harness serve: {e:#}");
+                    ExitCode::from(2)
+                }
             }
-        },
+        }
         Command::List { filter, scenarios } => match check::load(scenarios.as_deref(), filter.as_deref()) {
             Ok(all) => {
                 for s in &all {

@@ -79,7 +79,8 @@ fn an_endpoint_that_is_not_sts_stops_the_gate() {
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         use std::io::{Read, Write};
-        for stream in listener.incoming().take(1) {
+        // Two requests: GetCallerIdentity, then the GetSessionToken second chance.
+        for stream in listener.incoming().take(2) {
             let mut stream = stream.unwrap();
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf);
@@ -94,4 +95,116 @@ fn an_endpoint_that_is_not_sts_stops_the_gate() {
     let (code, stdout, stderr) = check_against(&format!("http://127.0.0.1:{port}"));
     assert_eq!(code, Some(2), "{stdout}{stderr}");
     assert!(stderr.contains("answers nothing like STS") && stderr.contains("It works!"), "{stderr}");
+    assert!(stderr.contains("a GetCallerIdentity signed as alice") && stderr.contains("a GetSessionToken got HTTP 200"), "{stderr}");
+}
+
+/// `serve --tls` answers over HTTPS with a certificate it generates and writes to a file;
+/// `check` refuses it until told to trust it (`--ca-cert`), or told not to verify (`--insecure`,
+/// with a warning). An untrusted certificate is a transport error: exit 2, never a scenario result.
+#[test]
+fn https_endpoints_are_trusted_through_the_ca_given() {
+    use std::io::BufRead;
+    /// Stops the server however the test ends (a failed assertion must not leave it running).
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            self.0.kill().ok();
+            self.0.wait().ok();
+        }
+    }
+    let mut serve = Killed(
+        Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+            .args(["serve", "--tls", "--port", "0", "--quiet"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = std::io::BufReader::new(serve.0.stdout.take().unwrap()).lines();
+    let listening = lines.next().unwrap().unwrap();
+    let certificate = lines.next().unwrap().unwrap();
+    let url = listening.split_whitespace().find(|w| w.starts_with("https://127.0.0.1:")).expect("an https URL").to_owned();
+    let pem_path = certificate.split_whitespace().find(|w| w.ends_with(".pem")).expect("a PEM path").to_owned();
+    assert!(std::fs::read_to_string(&pem_path).unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+
+    let dir = std::env::temp_dir().join(format!("sts-harness-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let profile = dir.join("profile.toml");
+    // The default world of `serve`: user `test` with the documentation's example key.
+    std::fs::write(
+        &profile,
+        "name = \"serve --tls\"\nfeatures = [\"sigv4\"]\n[principals.alice]\naccess_key_id = \"AKIAIOSFODNN7EXAMPLE\"\n\
+         secret_access_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n",
+    )
+    .unwrap();
+    let check = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+            .args(["check", "--endpoint", &url, "--quiet", "--filter", "sigv4/signature/"])
+            .arg("--profile")
+            .arg(&profile)
+            .args(extra)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // Not trusted: the platform's roots do not hold a certificate made a moment ago.
+    let (code, stdout, stderr) = check(&[]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("invalid peer certificate") && stderr.contains("--ca-cert"), "{stderr}");
+    // Trusted: the scenarios run (unsigned, within-skew and wrong-secret hold against `test`'s key).
+    let (code, stdout, stderr) = check(&["--ca-cert", &pem_path]);
+    // Of the 13, the two needing the mock's clock and the one needing ${role.demo} are skipped.
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("10 passed, 0 failed, 3 skipped"), "the signature scenarios ran over TLS: {stdout}");
+    // Not verified, loudly.
+    let (_, stdout, stderr) = check(&["--insecure"]);
+    assert!(stderr.contains("WARNING: --insecure"), "{stderr}");
+    assert!(!stderr.contains("cannot reach"), "{stdout}{stderr}");
+    // A file that is not a certificate is refused as such.
+    std::fs::write(dir.join("bad.pem"), "not a certificate").unwrap();
+    let (code, _, stderr) = check(&["--ca-cert", dir.join("bad.pem").to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no certificate") || stderr.contains("not PEM"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// An STS implementation without GetCallerIdentity (Ceph's RADOS Gateway answers it 405 in S3's
+/// envelope) passes the probe through a signed GetSessionToken: the run goes on and is judged
+/// (an expected failure here), not stopped (exit 2).
+#[test]
+fn an_endpoint_without_get_caller_identity_is_still_checked() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 8192];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let (status, body) = if request.contains("Action=GetSessionToken") {
+                (
+                    "200 OK",
+                    "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult/></GetSessionTokenResponse>",
+                )
+            } else {
+                ("405 Method Not Allowed", "<?xml version=\"1.0\"?><Error><Code>MethodNotAllowed</Code><Message></Message></Error>")
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+        .args(["check", "--endpoint", &format!("http://127.0.0.1:{port}"), "--profile", "scenarios/profiles/moto.toml", "--quiet"])
+        .args(["--filter", "sigv4/other-operations/get-session-token-unsigned"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!stderr.contains("answers nothing like STS"), "{stderr}");
+    // moto's profile lists this scenario as a deviation: the canned 200 is its expected failure.
+    assert!(stdout.contains("1 expected failures"), "{stdout}{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
 }

@@ -35,7 +35,7 @@ pub mod target;
 pub use profile::Profile;
 pub use runner::{ScenarioResult, Status};
 pub use scenario::{Scenario, load_dir};
-pub use target::{Endpoint, InProcess, MockHttp, SuiteWorld, Target};
+pub use target::{Endpoint, InProcess, MockHttp, SuiteWorld, Target, TlsOptions};
 
 /// The whole suite from a scenarios directory: the generated input-contract scenarios, then the
 /// scenario files, in path order.

@@ -155,6 +155,8 @@ struct Run<'a> {
     scenario: &'a Scenario,
     exchanges: &'a mut Vec<Exchange>,
     step: usize,
+    /// The target's time at the current call step (`${now.amz_date}`, `${now.date_stamp}`).
+    now: Option<OffsetDateTime>,
 }
 
 fn execute(target: &mut dyn Target, scenario: &Scenario, exchanges: &mut Vec<Exchange>) -> Result<(), Stop> {
@@ -167,6 +169,7 @@ fn execute(target: &mut dyn Target, scenario: &Scenario, exchanges: &mut Vec<Exc
         scenario,
         exchanges,
         step: 0,
+        now: None,
     };
     for (i, step) in scenario.doc.steps.iter().enumerate() {
         run.step = i + 1;
@@ -203,6 +206,14 @@ impl Run<'_> {
             }
             if let Some(principal) = name.strip_prefix("key.") {
                 return self.binding.principals.get(principal).map(|p| p.access_key_id.clone());
+            }
+            // Hand-made signatures carry the target's own date and region, so that against an
+            // endpoint on real time they test the signature, not the clock-skew check.
+            match name {
+                "now.amz_date" => return self.now.map(sigv4::format_amz_date),
+                "now.date_stamp" => return self.now.map(|t| sigv4::format_amz_date(t)[..8].to_owned()),
+                "region" => return Some(self.binding.region.clone()),
+                _ => {}
             }
             self.saved.get(name).or_else(|| self.binding.symbols.get(name)).cloned()
         };
@@ -243,6 +254,7 @@ impl Run<'_> {
             return self.admin(admin, step);
         }
         let now = self.binding.connection.now().map_err(Stop::Fail)?;
+        self.now = Some(now);
         let signed_at = now + sts_model::time::Duration::seconds(step.sign_offset_seconds.unwrap_or(0));
         let signer = self.signer(step)?;
         let request = match (&step.call, &step.raw) {

@@ -200,7 +200,7 @@ impl Http {
         }
         let builder = builder.body(request.body.clone());
         self.runtime.block_on(async move {
-            let answer = builder.send().await.map_err(|e| format!("HTTP error: {e}"))?;
+            let answer = builder.send().await.map_err(|e| format!("HTTP error: {}", with_causes(&e)))?;
             let status = answer.status().as_u16();
             let bytes = answer.bytes().await.map_err(|e| format!("HTTP error reading the body: {e}"))?;
             Ok(HttpAnswer { status, body: String::from_utf8_lossy(&bytes).into_owned() })
@@ -225,12 +225,56 @@ impl Http {
     }
 }
 
+/// An error with its causes (`error sending request: ... : invalid peer certificate: UnknownIssuer`):
+/// reqwest's own message hides why a TLS handshake failed.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 fn runtime() -> Arc<tokio::runtime::Runtime> {
     Arc::new(tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("a tokio runtime starts"))
 }
 
+/// How the suite trusts an HTTPS endpoint: the platform's roots, plus a private CA, or nothing
+/// at all (`insecure`, for a quick look at an endpoint with a throwaway certificate).
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    /// Certificates (PEM, one or more) trusted besides the platform's roots.
+    pub ca_pem: Option<Vec<u8>>,
+    /// Accept any certificate: no verification at all.
+    pub insecure: bool,
+}
+
 fn http_client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().expect("a reqwest client builds")
+    client_with(&TlsOptions::default()).expect("a reqwest client builds")
+}
+
+fn client_with(tls: &TlsOptions) -> Result<reqwest::Client, String> {
+    // reqwest is built without a crypto provider of its own: rustls over ring, as the mock serves.
+    // Installing fails only when the process already chose one, which reqwest then uses.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30));
+    if let Some(pem) = &tls.ca_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| format!("the CA certificate is not PEM: {e}"))?;
+        if certs.is_empty() {
+            return Err("the CA certificate file holds no certificate".into());
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    if tls.insecure {
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    builder.build().map_err(|e| format!("building the HTTP client: {e}"))
 }
 
 /// The built-in mock over HTTP: a fresh `MockSts` per scenario on a free port, reached with reqwest.
@@ -302,9 +346,21 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// `url` like `http://127.0.0.1:5000` (no trailing slash needed).
+    /// `url` like `http://127.0.0.1:5000` (no trailing slash needed); HTTPS trusts the platform's roots.
     pub fn new(url: &str, profile: Profile) -> Self {
         Endpoint { url: url.trim_end_matches('/').to_owned(), profile, runtime: runtime(), client: http_client() }
+    }
+
+    /// An endpoint reached with these TLS options (a private CA, or no verification).
+    ///
+    /// ```
+    /// use sts_conformance::{profile::Profile, target::{Endpoint, TlsOptions}};
+    /// let profile = Profile::parse("name = \"x\"\nfeatures = []\n").unwrap();
+    /// let bad = TlsOptions { ca_pem: Some(b"not a certificate".to_vec()), insecure: false };
+    /// assert!(Endpoint::with_tls("https://127.0.0.1:9", profile, &bad).is_err());
+    /// ```
+    pub fn with_tls(url: &str, profile: Profile, tls: &TlsOptions) -> Result<Self, String> {
+        Ok(Endpoint { url: url.trim_end_matches('/').to_owned(), profile, runtime: runtime(), client: client_with(tls)? })
     }
 
     /// The `host` the requests are signed for: the URL's authority.
@@ -312,11 +368,13 @@ impl Endpoint {
         self.url.split("://").nth(1).unwrap_or(&self.url).split('/').next().unwrap_or_default().to_owned()
     }
 
-    /// Asks the endpoint once whether it is there and speaks STS: a GetCallerIdentity, signed as
-    /// the suite's default signer `alice` when the profile maps her (unsigned otherwise), must get
-    /// an STS answer (an `ErrorResponse`, or the operation's own element). A transport error or
-    /// anything else (an HTML page, JSON, another service's XML) is the reason the run cannot go
-    /// on: counted per scenario, it would look like hundreds of expected failures.
+    /// Asks the endpoint whether it is there and speaks STS: a GetCallerIdentity, signed as the
+    /// suite's default signer `alice` when the profile maps her (unsigned otherwise), must get an
+    /// STS answer (an `ErrorResponse`, or the operation's own element). An implementation without
+    /// GetCallerIdentity (Ceph's RADOS Gateway) gets a second chance with a GetSessionToken signed
+    /// as `alice`. A transport error, or anything else (an HTML page, JSON, another service's XML),
+    /// is the reason the run cannot go on: counted per scenario, it would look like hundreds of
+    /// expected failures.
     ///
     /// ```
     /// use sts_conformance::{profile::Profile, target::Endpoint};
@@ -325,13 +383,37 @@ impl Endpoint {
     /// assert!(err.contains("cannot reach http://127.0.0.1:9"), "{err}");
     /// ```
     pub fn probe(&self) -> Result<(), String> {
+        let (answer, signed) = self.ask("GetCallerIdentity")?;
+        if answer.is_sts("GetCallerIdentity") {
+            return Ok(());
+        }
+        let how = if signed { "signed as alice" } else { "unsigned (the profile maps no alice)" };
+        let mut seen =
+            format!("a GetCallerIdentity {how} got HTTP {} {:?}", answer.status, answer.body.chars().take(120).collect::<String>());
+        if signed {
+            let (second, _) = self.ask("GetSessionToken")?;
+            if second.is_sts("GetSessionToken") {
+                return Ok(());
+            }
+            seen.push_str(&format!(
+                ", a GetSessionToken got HTTP {} {:?}",
+                second.status,
+                second.body.chars().take(120).collect::<String>()
+            ));
+        }
+        Err(format!("{} answers nothing like STS: {seen}; is this the STS endpoint?", self.url))
+    }
+
+    /// Sends `action` (signed as `alice` when the profile maps her; the flag says whether it was).
+    fn ask(&self, action: &str) -> Result<(HttpAnswer, bool), String> {
         let http = Http { runtime: Arc::clone(&self.runtime), client: self.client.clone(), base: self.url.clone() };
-        let body = b"Action=GetCallerIdentity&Version=2011-06-15".to_vec();
+        let body = format!("Action={action}&Version=2011-06-15").into_bytes();
         let mut headers = vec![
             ("host".to_string(), self.host()),
             ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string()),
         ];
-        if let Some(p) = self.profile.principals.get("alice") {
+        let alice = self.profile.principals.get("alice");
+        if let Some(p) = alice {
             let credentials = sts_wire::sigv4::Credentials {
                 access_key_id: &p.access_key_id,
                 secret_access_key: &p.secret_access_key,
@@ -342,18 +424,25 @@ impl Endpoint {
             headers.extend(added);
         }
         let request = HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body };
-        let answer = http.send(&request).map_err(|e| format!("cannot reach {}: {e}", self.url))?;
-        // The profile's region may be unknown to the endpoint: any STS answer, errors included, will do.
-        let root = sts_wire::xml::parse(&answer.body).ok().map(|e| e.name);
-        match root.as_deref() {
-            Some("ErrorResponse" | "GetCallerIdentityResponse") => Ok(()),
-            _ => {
-                let start: String = answer.body.chars().take(120).collect();
-                Err(format!(
-                    "{} answers nothing like STS: an unsigned GetCallerIdentity got HTTP {} {:?}; is this the STS endpoint?",
-                    self.url, answer.status, start
-                ))
-            }
+        let answer = http.send(&request).map_err(|e| {
+            let hint = if e.contains("certificate") {
+                " (a private CA's certificate is trusted with --ca-cert FILE; --insecure skips verification)"
+            } else {
+                ""
+            };
+            format!("cannot reach {}: {e}{hint}", self.url)
+        })?;
+        Ok((answer, alice.is_some()))
+    }
+}
+
+impl HttpAnswer {
+    /// Whether this is an STS answer to `action`: its own element, or an `ErrorResponse` (the
+    /// profile's region may be unknown to the endpoint: any STS answer, errors included, will do).
+    fn is_sts(&self, action: &str) -> bool {
+        match sts_wire::xml::parse(&self.body) {
+            Ok(root) => root.name == "ErrorResponse" || root.name == format!("{action}Response"),
+            Err(_) => false,
         }
     }
 }

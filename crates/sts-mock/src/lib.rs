@@ -30,6 +30,8 @@ pub mod in_process;
 mod journal;
 mod server;
 mod service;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 pub use clock::Clock;
 pub use faults::{Decision, Fault, Faults};
@@ -85,6 +87,9 @@ pub struct MockStsBuilder {
     address: SocketAddr,
     log: Option<CallLog>,
     model: Option<Sts>,
+    /// The identity to serve TLS with, or why it could not be made (reported by `try_start`).
+    #[cfg(feature = "tls")]
+    tls: Option<Result<tls::TlsIdentity, String>>,
 }
 
 impl Default for MockStsBuilder {
@@ -98,6 +103,8 @@ impl Default for MockStsBuilder {
             address: SocketAddr::from(([127, 0, 0, 1], 0)),
             log: None,
             model: None,
+            #[cfg(feature = "tls")]
+            tls: None,
         }
     }
 }
@@ -191,6 +198,21 @@ impl MockStsBuilder {
         self
     }
 
+    /// Serves HTTPS with a certificate generated at start (self-signed, for `localhost` and
+    /// `127.0.0.1`); clients trust [`MockSts::ca_pem`]. Feature `tls`.
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self) -> Self {
+        self.tls = Some(tls::TlsIdentity::self_signed());
+        self
+    }
+
+    /// Serves HTTPS with this certificate and key (e.g. [`tls::TlsIdentity::from_pem`]). Feature `tls`.
+    #[cfg(feature = "tls")]
+    pub fn tls_identity(mut self, identity: tls::TlsIdentity) -> Self {
+        self.tls = Some(Ok(identity));
+        self
+    }
+
     /// Binds and starts serving; panics if the address cannot be bound (see [`Self::try_start`]).
     pub async fn start(self) -> MockSts {
         self.try_start().await.expect("the mock STS could not bind its address")
@@ -204,12 +226,24 @@ impl MockStsBuilder {
         };
         let mut service = Service::new(sts, self.clock, self.journal_capacity);
         service.log = self.log;
+        #[cfg(feature = "tls")]
+        let tls = match self.tls {
+            Some(identity) => {
+                let identity = identity.map_err(std::io::Error::other)?;
+                service.ca_pem = Some(identity.cert_pem().to_owned());
+                Some(identity.acceptor().map_err(std::io::Error::other)?)
+            }
+            None => None,
+        };
+        #[cfg(not(feature = "tls"))]
+        let tls = None;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let service = Arc::new(service);
         let listener = server::bind(self.address).await?;
         let address = listener.local_addr()?;
         let (shutdown, receiver) = watch::channel(false);
-        tokio::spawn(server::run(listener, service.clone(), receiver));
-        Ok(MockSts { service, address, shutdown })
+        tokio::spawn(server::run(listener, service.clone(), receiver, tls));
+        Ok(MockSts { service, address, shutdown, scheme })
     }
 }
 
@@ -248,6 +282,7 @@ pub struct MockSts {
     service: Arc<Service>,
     address: SocketAddr,
     shutdown: watch::Sender<bool>,
+    scheme: &'static str,
 }
 
 impl MockSts {
@@ -261,9 +296,14 @@ impl MockSts {
         MockSts::builder().start().await
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS).
     pub fn uri(&self) -> String {
-        format!("http://{}", self.address)
+        format!("{}://{}", self.scheme, self.address)
+    }
+
+    /// The certificate clients must trust (PEM) when the mock serves TLS; also at `GET /__sts/ca.pem`.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.service.ca_pem.as_deref()
     }
 
     /// The socket address.

@@ -129,8 +129,15 @@ fn format_http_date(t: sts_model::time::OffsetDateTime) -> String {
     )
 }
 
-/// Accepts connections on `listener` until `shutdown` turns true.
-pub(crate) async fn run(listener: TcpListener, service: Arc<Service>, mut shutdown: watch::Receiver<bool>) {
+/// What secures the connections: a rustls acceptor, or nothing (plain HTTP).
+#[cfg(feature = "tls")]
+pub(crate) type Tls = Option<tokio_rustls::TlsAcceptor>;
+/// What secures the connections: nothing (built without the `tls` feature).
+#[cfg(not(feature = "tls"))]
+pub(crate) type Tls = Option<std::convert::Infallible>;
+
+/// Accepts connections on `listener` until `shutdown` turns true (over TLS when `tls` is set).
+pub(crate) async fn run(listener: TcpListener, service: Arc<Service>, mut shutdown: watch::Receiver<bool>, tls: Tls) {
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -139,16 +146,36 @@ pub(crate) async fn run(listener: TcpListener, service: Arc<Service>, mut shutdo
         let Ok((stream, _)) = accepted else { continue };
         let _ = stream.set_nodelay(true);
         let service = service.clone();
-        let mut conn_shutdown = shutdown.clone();
+        let conn_shutdown = shutdown.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let svc = service_fn(move |req| respond(service.clone(), req));
-            let conn = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = conn_shutdown.changed() => conn.as_mut().graceful_shutdown(),
+            match tls {
+                None => serve(TokioIo::new(stream), service, conn_shutdown).await,
+                #[cfg(feature = "tls")]
+                Some(acceptor) => {
+                    // A client that never finishes its handshake is dropped, not waited on.
+                    if let Ok(Ok(stream)) = tokio::time::timeout(crate::tls::HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                        serve(TokioIo::new(stream), service, conn_shutdown).await;
+                    }
+                }
+                #[cfg(not(feature = "tls"))]
+                Some(never) => match never {},
             }
         });
+    }
+}
+
+/// Serves HTTP/1.1 on one connection until it closes or the mock stops.
+async fn serve<I>(io: I, service: Arc<Service>, mut shutdown: watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let svc = service_fn(move |req| respond(service.clone(), req));
+    let conn = http1::Builder::new().keep_alive(true).serve_connection(io, svc);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = shutdown.changed() => conn.as_mut().graceful_shutdown(),
     }
 }
 

@@ -68,6 +68,8 @@ pub struct Service {
     pub(crate) faults: Faults,
     pub(crate) journal: Journal,
     pub(crate) log: Option<CallLog>,
+    /// The certificate served over TLS (PEM), for clients to trust: `GET /__sts/ca.pem`.
+    pub(crate) ca_pem: Option<String>,
 }
 
 /// Shortens the values of long, secret-like members in place: the journal keeps a recognizable
@@ -94,7 +96,7 @@ impl Service {
     /// A service over `sts` on `clock`, keeping `journal_capacity` calls (the server's core, usable
     /// without HTTP).
     pub fn new(sts: Sts, clock: Clock, journal_capacity: usize) -> Self {
-        Service { sts: Mutex::new(sts), clock, faults: Faults::default(), journal: Journal::new(journal_capacity), log: None }
+        Service { sts: Mutex::new(sts), clock, faults: Faults::default(), journal: Journal::new(journal_capacity), log: None, ca_pem: None }
     }
 
     /// The clock.
@@ -131,6 +133,20 @@ impl Service {
     /// Handles one request.
     pub fn handle(&self, req: &HttpRequest) -> Reply {
         if let Some(route) = req.path.strip_prefix(ADMIN_PREFIX) {
+            if route == "ca.pem" && req.method == "GET" {
+                // The certificate is public; a plain-HTTP mock has none to give.
+                let (status, body) = match &self.ca_pem {
+                    Some(pem) => (200, pem.clone()),
+                    None => (404, "this mock does not serve TLS\n".to_owned()),
+                };
+                return Reply::Answer {
+                    status,
+                    content_type: "application/x-pem-file",
+                    request_id: String::new(),
+                    body,
+                    delay: Duration::ZERO,
+                };
+            }
             let (status, body) = admin::handle(self, &req.method, route, req.query.as_deref(), &req.body);
             return Reply::Answer { status, content_type: "application/json", request_id: String::new(), body, delay: Duration::ZERO };
         }

@@ -8,11 +8,12 @@
 # in-memory objectstore (memstore: no disk), radosgw, cephx off, pools of size 1, no manager (RGW's STS
 # and IAM run the same without one). Every port is on 127.0.0.1. Everything lives under $CEPH_DIR,
 # wiped on each start; a cluster left by an earlier start (its pids file) is stopped first, each
-# process by its PID and only if it still is the Ceph daemon that was started. Stop it with:
-#   while read -r _ p; do kill "$p"; done <"$CEPH_DIR/pids"
+# process by its PID and only if it still is the Ceph daemon that was started. Stop it, last started first:
+#   tac "$CEPH_DIR/pids" | while read -r _ p; do kill "$p"; while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
 # On failure, whatever this run started is stopped and the daemons' logs are under $CEPH_DIR/log/.
 set -euo pipefail
 CEPH_DIR=${CEPH_DIR:-/tmp/sts-harness-peers/ceph}
+case "$CEPH_DIR" in /tmp/?* | /var/tmp/?* | "$HOME"/?* | ./?* | [!/]?*) ;; *) echo "CEPH_DIR=$CEPH_DIR: give a directory of its own (it is wiped)" >&2; exit 2 ;; esac
 RGW_PORT=${RGW_PORT:-47901}
 MON_V2=${MON_V2:-47910}
 MON_V1=${MON_V1:-47911}
@@ -38,26 +39,35 @@ fi
 t_installed=$(now)
 
 # --- stop a cluster left by an earlier start, by its PIDs -------------------------------------------
-stop_pids() { # $1: pids file ("name pid" lines); kills only processes whose command is still that daemon
-  local f=$1 name pid left
+gone() { # pid: exited (no longer in /proc, or a zombie waiting to be reaped)
+  local state
+  state=$(awk '{ print $3 }' 2>/dev/null <"/proc/$1/stat") || return 0
+  [ -z "$state" ] || [ "$state" = Z ] || [ "$state" = X ]
+}
+runs() { # name pid: does pid still run that daemon? (a zombie's cmdline is empty)
+  local cmd
+  [ -r "/proc/$2/cmdline" ] || return 1
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$2/cmdline") || return 1
+  case "$1" in
+    mon) [[ "$cmd" == *ceph-mon* ]] ;;
+    osd) [[ "$cmd" == *ceph-osd* ]] ;;
+    rgw) [[ "$cmd" == *radosgw* ]] ;;
+    *) return 1 ;;
+  esac
+}
+stop_pids() { # $1: pids file ("name pid" lines). Last started first, so that the OSD can still tell the
+  # monitor it is going (else it waits 5 s for it); only processes that still run that daemon; SIGKILL after 30 s.
+  local f=$1 name pid
   [ -f "$f" ] || return 0
   while read -r name pid; do
-    case "$name" in mon) exe=ceph-mon ;; osd) exe=ceph-osd ;; rgw) exe=radosgw ;; *) continue ;; esac
-    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$exe" ] && kill "$pid" 2>/dev/null || true
-  done <"$f"
-  for _ in $(seq 1 50); do # up to 10 s, then SIGKILL
-    left=0
-    while read -r name pid; do
-      case "$name" in mon) exe=ceph-mon ;; osd) exe=ceph-osd ;; rgw) exe=radosgw ;; *) continue ;; esac
-      [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$exe" ] && left=1
-    done <"$f"
-    [ "$left" = 0 ] && return 0
-    sleep 0.2
-  done
-  while read -r name pid; do
-    case "$name" in mon) exe=ceph-mon ;; osd) exe=ceph-osd ;; rgw) exe=radosgw ;; *) continue ;; esac
-    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$exe" ] && kill -9 "$pid" 2>/dev/null || true
-  done <"$f"
+    runs "$name" "$pid" || continue
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do
+      gone "$pid" && break
+      sleep 0.2
+    done
+    if runs "$name" "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
+  done < <(tac "$f")
 }
 stop_pids "$CEPH_DIR/pids"
 rm -rf "$CEPH_DIR"
