@@ -41,6 +41,12 @@ enum Command {
         /// Endpoint region for SigV4 scopes and regional-only operations, or `global`.
         #[arg(long)]
         region: Option<String>,
+        /// Require this token on every admin request (`Authorization: Bearer TOKEN` or
+        /// `X-Sts-Admin-Token: TOKEN`). Without it the admin API (secrets, clock, world) answers
+        /// only requests addressed to localhost; on a non-loopback --host a token is generated and
+        /// printed.
+        #[arg(long, value_name = "TOKEN")]
+        admin_token: Option<String>,
         /// Serve HTTPS with a certificate generated at start (self-signed for localhost and
         /// 127.0.0.1); its PEM is written to a file whose path is printed, and served at
         /// /__sts/ca.pem.
@@ -77,6 +83,7 @@ struct ServeOptions {
     seed: Option<u64>,
     region: Option<String>,
     tls: Tls,
+    admin_token: Option<String>,
     quiet: bool,
 }
 
@@ -88,7 +95,7 @@ enum Tls {
 }
 
 fn serve(options: ServeOptions) -> anyhow::Result<()> {
-    let ServeOptions { host, port, world, clock, seed, region, tls, quiet } = options;
+    let ServeOptions { host, port, world, clock, seed, region, tls, admin_token, quiet } = options;
     use anyhow::Context as _;
     use sts_harness::mock::MockSts;
     use sts_harness::model::time::OffsetDateTime;
@@ -109,6 +116,21 @@ fn serve(options: ServeOptions) -> anyhow::Result<()> {
     }
     if let Some(region) = &region {
         builder = builder.region(if region == "global" { None } else { Some(region) });
+    }
+    // Off loopback, anyone who reaches the port could read every secret: a token is required.
+    let admin_token = match admin_token {
+        Some(token) => Some(token),
+        None if !host.is_loopback() => {
+            let token = sts_harness::mock::guard::random_token();
+            eprintln!(
+                "sts-harness serve: listening on {host}: the admin API needs this token (Authorization: Bearer {token}); pass --admin-token to choose it"
+            );
+            Some(token)
+        }
+        None => None,
+    };
+    if let Some(token) = &admin_token {
+        builder = builder.admin_token(token.clone());
     }
     builder = match &tls {
         Tls::Plain => builder,
@@ -153,13 +175,13 @@ fn serve(options: ServeOptions) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { host, port, world, clock, seed, region, tls, tls_cert, tls_key, quiet } => {
+        Command::Serve { host, port, world, clock, seed, region, admin_token, tls, tls_cert, tls_key, quiet } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Tls::Files { cert, key },
                 _ if tls => Tls::Generated,
                 _ => Tls::Plain,
             };
-            match serve(ServeOptions { host, port, world, clock, seed, region, tls, quiet }) {
+            match serve(ServeOptions { host, port, world, clock, seed, region, tls, admin_token, quiet }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("sts-harness serve: {e:#}");

@@ -4,6 +4,7 @@
 //! name = "moto 5.1 (server mode)"
 //! region = "us-east-1"
 //! admin_api = false                 # true for `sts-harness serve`: the clock moves via /__sts/clock
+//! # admin_token = "..."             # the token of `serve --admin-token` (off loopback)
 //! features = ["credentials", "duration", "tags"]
 //!
 //! [symbols]                         # the suite's names, mapped to the endpoint's real ones
@@ -40,6 +41,9 @@ pub struct Profile {
     /// Whether the endpoint speaks the mock's admin API (`/__sts/clock`).
     #[serde(default)]
     pub admin_api: bool,
+    /// The admin token of a `serve --admin-token` endpoint, sent with every admin request.
+    #[serde(default)]
+    pub admin_token: Option<String>,
     /// Claimed features; scenarios needing anything else are skipped.
     pub features: Vec<String>,
     /// Symbol values.

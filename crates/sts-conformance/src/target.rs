@@ -181,6 +181,8 @@ struct Http {
     runtime: Arc<tokio::runtime::Runtime>,
     client: reqwest::Client,
     base: String,
+    /// Sent as `X-Sts-Admin-Token` with admin requests (a `serve --admin-token` endpoint).
+    admin_token: Option<String>,
 }
 
 impl Http {
@@ -198,6 +200,9 @@ impl Http {
                 builder = builder.header(k, v);
             }
         }
+        if let Some(token) = self.admin_token.as_deref().filter(|_| request.path.starts_with(sts_mock::ADMIN_PREFIX)) {
+            builder = builder.header("x-sts-admin-token", token);
+        }
         let builder = builder.body(request.body.clone());
         self.runtime.block_on(async move {
             let answer = builder.send().await.map_err(|e| format!("HTTP error: {}", with_causes(&e)))?;
@@ -211,10 +216,15 @@ impl Http {
     fn admin_clock(&self, body: Option<String>) -> Result<OffsetDateTime, String> {
         let url = format!("{}/__sts/clock", self.base);
         let client = self.client.clone();
+        let token = self.admin_token.clone();
         let text = self.runtime.block_on(async move {
             let request = match body {
-                Some(b) => client.post(url).body(b),
+                Some(b) => client.post(url).header("content-type", "application/json").body(b),
                 None => client.get(url),
+            };
+            let request = match token {
+                Some(t) => request.header("x-sts-admin-token", t),
+                None => request,
             };
             let answer = request.send().await.map_err(|e| format!("admin API: {e}"))?;
             answer.text().await.map_err(|e| format!("admin API: {e}"))
@@ -332,7 +342,7 @@ impl Target for MockHttp {
         let mock = self.runtime.block_on(builder.try_start()).map_err(|e| format!("starting the mock: {e}"))?;
         let base = mock.uri();
         let host = base.trim_start_matches("http://").to_owned();
-        let http = Http { runtime: self.runtime.clone(), client: self.client.clone(), base };
+        let http = Http { runtime: self.runtime.clone(), client: self.client.clone(), base, admin_token: None };
         Ok(Binding { connection: Box::new(MockConnection { http, clock, _mock: mock }), symbols, principals, host, region })
     }
 }
@@ -406,7 +416,7 @@ impl Endpoint {
 
     /// Sends `action` (signed as `alice` when the profile maps her; the flag says whether it was).
     fn ask(&self, action: &str) -> Result<(HttpAnswer, bool), String> {
-        let http = Http { runtime: Arc::clone(&self.runtime), client: self.client.clone(), base: self.url.clone() };
+        let http = Http { runtime: Arc::clone(&self.runtime), client: self.client.clone(), base: self.url.clone(), admin_token: None };
         let body = format!("Action={action}&Version=2011-06-15").into_bytes();
         let mut headers = vec![
             ("host".to_string(), self.host()),
@@ -481,7 +491,12 @@ impl Target for Endpoint {
         true
     }
     fn bind(&mut self, _scenario: &Scenario) -> Result<Binding, String> {
-        let http = Http { runtime: self.runtime.clone(), client: self.client.clone(), base: self.url.clone() };
+        let http = Http {
+            runtime: self.runtime.clone(),
+            client: self.client.clone(),
+            base: self.url.clone(),
+            admin_token: self.profile.admin_token.clone(),
+        };
         Ok(Binding {
             connection: Box::new(EndpointConnection { http, admin_api: self.profile.admin_api }),
             symbols: self.profile.symbols.clone(),

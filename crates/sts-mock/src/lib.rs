@@ -26,6 +26,7 @@
 pub mod admin;
 mod clock;
 mod faults;
+pub mod guard;
 pub mod in_process;
 mod journal;
 mod server;
@@ -87,6 +88,7 @@ pub struct MockStsBuilder {
     address: SocketAddr,
     log: Option<CallLog>,
     model: Option<Sts>,
+    admin_token: Option<String>,
     /// The identity to serve TLS with, or why it could not be made (reported by `try_start`).
     #[cfg(feature = "tls")]
     tls: Option<Result<tls::TlsIdentity, String>>,
@@ -103,6 +105,7 @@ impl Default for MockStsBuilder {
             address: SocketAddr::from(([127, 0, 0, 1], 0)),
             log: None,
             model: None,
+            admin_token: None,
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -198,6 +201,14 @@ impl MockStsBuilder {
         self
     }
 
+    /// Requires this token on every admin request over HTTP (`Authorization: Bearer <token>` or
+    /// `X-Sts-Admin-Token`), which also lets it be reached by a non-loopback name. Without one, the
+    /// admin API answers only requests addressed to localhost (see [`guard`]).
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = Some(token.into());
+        self
+    }
+
     /// Serves HTTPS with a certificate generated at start (self-signed, for `localhost` and
     /// `127.0.0.1`); clients trust [`MockSts::ca_pem`]. Feature `tls`.
     #[cfg(feature = "tls")]
@@ -242,7 +253,8 @@ impl MockStsBuilder {
         let listener = server::bind(self.address).await?;
         let address = listener.local_addr()?;
         let (shutdown, receiver) = watch::channel(false);
-        tokio::spawn(server::run(listener, service.clone(), receiver, tls));
+        let guard = Arc::new(guard::AdminGuard::new(self.admin_token));
+        tokio::spawn(server::run(listener, service.clone(), receiver, tls, guard));
         Ok(MockSts { service, address, shutdown, scheme })
     }
 }

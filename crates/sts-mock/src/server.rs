@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -18,7 +19,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::service::{HttpRequest, MAX_BODY_BYTES, Reply, Service};
+use crate::guard::AdminGuard;
+use crate::service::{ADMIN_PREFIX, HttpRequest, MAX_BODY_BYTES, Reply, Service};
 
 /// AWS's request id header (names as constants: a name given as a string is parsed on every insert).
 static X_AMZN_REQUESTID: HeaderName = HeaderName::from_static("x-amzn-requestid");
@@ -35,12 +37,25 @@ impl std::fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result<Response<Full<Bytes>>, DropConnection> {
+/// A body not received in full by then drops the connection (a client announcing 100 MB and
+/// sending 43 bytes must not hold a task and its buffer forever).
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Request headers not received in full by then close the connection (slow-header clients).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; further clients wait in the listen backlog.
+pub(crate) const MAX_CONNECTIONS: usize = 1024;
+
+async fn respond(
+    service: Arc<Service>,
+    guard: Arc<AdminGuard>,
+    req: hyper::Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
     let (parts, body) = req.into_parts();
     // One byte over the limit is enough to tell the service the body is too large.
-    let body = match Limited::new(body, MAX_BODY_BYTES + 1).collect().await {
-        Ok(collected) => Vec::from(collected.to_bytes()),
-        Err(_) => vec![0; MAX_BODY_BYTES + 1],
+    let body = match tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, MAX_BODY_BYTES + 1).collect()).await {
+        Ok(Ok(collected)) => Vec::from(collected.to_bytes()),
+        Ok(Err(_)) => vec![0; MAX_BODY_BYTES + 1],
+        Err(_) => return Err(DropConnection),
     };
     let mut headers: Vec<(String, String)> = Vec::with_capacity(parts.headers.len() + 1);
     for (name, value) in &parts.headers {
@@ -54,6 +69,15 @@ async fn respond(service: Arc<Service>, req: hyper::Request<Incoming>) -> Result
         && let Some(authority) = parts.uri.authority()
     {
         headers.push(("host".into(), authority.to_string()));
+    }
+    if parts.uri.path().starts_with(ADMIN_PREFIX)
+        && parts.uri.path() != "/__sts/ca.pem"
+        && let Err(why) = guard.admits(&headers)
+    {
+        let mut response = Response::new(Full::new(Bytes::from(serde_json::json!({ "error": why }).to_string())));
+        *response.status_mut() = StatusCode::FORBIDDEN;
+        response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        return Ok(response);
     }
     let request = HttpRequest {
         method: parts.method.as_str().to_owned(),
@@ -137,25 +161,47 @@ pub(crate) type Tls = Option<tokio_rustls::TlsAcceptor>;
 pub(crate) type Tls = Option<std::convert::Infallible>;
 
 /// Accepts connections on `listener` until `shutdown` turns true (over TLS when `tls` is set).
-pub(crate) async fn run(listener: TcpListener, service: Arc<Service>, mut shutdown: watch::Receiver<bool>, tls: Tls) {
+pub(crate) async fn run(
+    listener: TcpListener,
+    service: Arc<Service>,
+    mut shutdown: watch::Receiver<bool>,
+    tls: Tls,
+    guard: Arc<AdminGuard>,
+) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
+        // A free slot first: at the cap, clients wait in the backlog instead of costing a task each.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            _ = shutdown.changed() => return,
+        };
+        let Ok(slot) = slot else { return };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = shutdown.changed() => return,
         };
-        let Ok((stream, _)) = accepted else { continue };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors (or another transient error): pause instead of spinning a core.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
         let _ = stream.set_nodelay(true);
         let service = service.clone();
+        let guard = guard.clone();
         let conn_shutdown = shutdown.clone();
         let tls = tls.clone();
         tokio::spawn(async move {
+            let _slot = slot;
             match tls {
-                None => serve(TokioIo::new(stream), service, conn_shutdown).await,
+                None => serve(TokioIo::new(stream), service, guard, conn_shutdown).await,
                 #[cfg(feature = "tls")]
                 Some(acceptor) => {
                     // A client that never finishes its handshake is dropped, not waited on.
                     if let Ok(Ok(stream)) = tokio::time::timeout(crate::tls::HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
-                        serve(TokioIo::new(stream), service, conn_shutdown).await;
+                        serve(TokioIo::new(stream), service, guard, conn_shutdown).await;
                     }
                 }
                 #[cfg(not(feature = "tls"))]
@@ -166,12 +212,16 @@ pub(crate) async fn run(listener: TcpListener, service: Arc<Service>, mut shutdo
 }
 
 /// Serves HTTP/1.1 on one connection until it closes or the mock stops.
-async fn serve<I>(io: I, service: Arc<Service>, mut shutdown: watch::Receiver<bool>)
+async fn serve<I>(io: I, service: Arc<Service>, guard: Arc<AdminGuard>, mut shutdown: watch::Receiver<bool>)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
-    let svc = service_fn(move |req| respond(service.clone(), req));
-    let conn = http1::Builder::new().keep_alive(true).serve_connection(io, svc);
+    let svc = service_fn(move |req| respond(service.clone(), guard.clone(), req));
+    let conn = http1::Builder::new()
+        .keep_alive(true)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .serve_connection(io, svc);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}

@@ -314,3 +314,65 @@ async fn scoped_credentials_work_over_http_and_are_journaled() {
         assert!(text.contains(&format!(r#""decision":"{decision}""#)), "{action}: {text}");
     }
 }
+
+/// One raw HTTP/1.1 request with the given headers; returns the status.
+async fn raw_admin(sts: &MockSts, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(sts.address()).await.unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// The admin API hands out secrets and moves the clock: a web page must not drive it. A
+/// cross-site `text/plain` POST (no preflight) and a DNS-rebound request (its Host is the
+/// attacker's name) are refused, and the clock does not move; loopback tools still work.
+#[tokio::test]
+async fn web_pages_cannot_drive_the_admin_api() {
+    let sts = MockSts::builder().frozen_at(OffsetDateTime::UNIX_EPOCH).start().await;
+    let advance = r#"{"advance_seconds":3600}"#;
+    let cross_site = [("Host", "127.0.0.1"), ("Origin", "https://attacker.example"), ("Content-Type", "text/plain")];
+    assert_eq!(raw_admin(&sts, "POST", "/__sts/clock", &cross_site, advance).await, 403);
+    let fetch_metadata = [("Host", "localhost"), ("Sec-Fetch-Site", "cross-site")];
+    assert_eq!(raw_admin(&sts, "POST", "/__sts/clock", &fetch_metadata, advance).await, 403);
+    let rebound = [("Host", "attacker.example:4566")];
+    assert_eq!(raw_admin(&sts, "GET", "/__sts/credentials", &rebound, "").await, 403);
+    assert_eq!(sts.clock().now(), OffsetDateTime::UNIX_EPOCH, "no refused request moved the clock");
+    // A tool on the same machine (curl, urllib, the suite): no Origin, a loopback Host.
+    assert_eq!(raw_admin(&sts, "POST", "/__sts/clock", &[("Host", "127.0.0.1")], advance).await, 200);
+    assert_eq!(sts.clock().now(), OffsetDateTime::UNIX_EPOCH + sts_model::time::Duration::hours(1));
+    // STS itself is not concerned: SigV4 protects it (an unsigned call gets STS's own answer).
+    assert_eq!(
+        raw_admin(
+            &sts,
+            "POST",
+            "/",
+            &[("Host", "attacker.example"), ("Content-Type", "application/x-www-form-urlencoded")],
+            "Action=GetCallerIdentity&Version=2011-06-15"
+        )
+        .await,
+        403
+    );
+}
+
+/// With an admin token, every admin request needs it (and then any Host will do: the mock can be
+/// reached by a container name); the certificate of a TLS mock stays public.
+#[tokio::test]
+async fn an_admin_token_is_required_once_set() {
+    let sts = MockSts::builder().admin_token("0f1e2d3c4b5a69788796a5b4c3d2e1f0").start().await;
+    assert_eq!(raw_admin(&sts, "GET", "/__sts/health", &[("Host", "127.0.0.1")], "").await, 403);
+    assert_eq!(raw_admin(&sts, "GET", "/__sts/health", &[("Host", "sts"), ("Authorization", "Bearer nope")], "").await, 403);
+    let bearer = [("Host", "sts:4566"), ("Authorization", "Bearer 0f1e2d3c4b5a69788796a5b4c3d2e1f0")];
+    assert_eq!(raw_admin(&sts, "GET", "/__sts/clock", &bearer, "").await, 200);
+    let header = [("Host", "sts:4566"), ("X-Sts-Admin-Token", "0f1e2d3c4b5a69788796a5b4c3d2e1f0")];
+    assert_eq!(raw_admin(&sts, "GET", "/__sts/health", &header, "").await, 200);
+    // Not a TLS mock: no certificate to give, but no token needed to learn that.
+    assert_eq!(raw_admin(&sts, "GET", "/__sts/ca.pem", &[("Host", "sts")], "").await, 404);
+}
