@@ -51,6 +51,25 @@ struct Stored {
 /// A range of `Stored::text`; `None` for an absent optional field.
 type Span = Option<(u32, u32)>;
 
+/// A field longer than this many bytes is kept as its prefix and its length: the journal shows
+/// what a test sent without holding a megabyte per value.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
+/// The journal's memory bound, whatever its call count: the oldest calls go first.
+pub const MAX_JOURNAL_BYTES: usize = 64 << 20;
+
+/// `value`, or its first bytes (up to a character boundary) and its length.
+fn capped(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.len() <= MAX_FIELD_BYTES {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut end = MAX_FIELD_BYTES;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}...({} bytes)", &value[..end], value.len()))
+}
+
 impl Stored {
     fn new(call: &Call) -> Stored {
         let optional = [
@@ -63,8 +82,9 @@ impl Stored {
             call.error_message.as_deref(),
             call.fault.as_deref(),
         ];
-        let parameters = call.parameters.iter().flat_map(|(k, v)| [Some(k.as_str()), Some(v.as_str())]);
-        let fields = || optional.iter().copied().chain(parameters.clone());
+        let optional = optional.map(|field| field.map(capped));
+        let parameters: Vec<_> = call.parameters.iter().flat_map(|(k, v)| [Some(capped(k)), Some(capped(v))]).collect();
+        let fields = || optional.iter().chain(parameters.iter()).map(|f| f.as_deref());
         let mut text = String::with_capacity(fields().flatten().map(str::len).sum());
         let spans = fields()
             .map(|field| {
@@ -76,6 +96,11 @@ impl Stored {
             })
             .collect();
         Stored { text: text.into_boxed_str(), spans, status: call.status }
+    }
+
+    /// What the call costs in memory (its buffers and the record itself).
+    fn bytes(&self) -> usize {
+        self.text.len() + self.spans.len() * std::mem::size_of::<Span>() + std::mem::size_of::<Stored>()
     }
 
     fn field(&self, index: usize) -> Option<String> {
@@ -104,20 +129,35 @@ impl Stored {
     }
 }
 
-/// A handle on the journal (cheap to clone). Keeps the newest `capacity` calls.
+/// A handle on the journal (cheap to clone). Keeps the newest `capacity` calls, within
+/// [`MAX_JOURNAL_BYTES`].
 #[derive(Debug, Clone)]
 pub struct Journal {
-    calls: Arc<Mutex<VecDeque<Stored>>>,
+    calls: Arc<Mutex<Calls>>,
     capacity: usize,
+}
+
+/// The calls and their memory.
+#[derive(Debug, Default)]
+struct Calls {
+    calls: VecDeque<Stored>,
+    bytes: usize,
+}
+
+impl std::ops::Deref for Calls {
+    type Target = VecDeque<Stored>;
+    fn deref(&self) -> &VecDeque<Stored> {
+        &self.calls
+    }
 }
 
 impl Journal {
     /// A journal keeping at most `capacity` calls.
     pub fn new(capacity: usize) -> Self {
-        Journal { calls: Arc::new(Mutex::new(VecDeque::new())), capacity }
+        Journal { calls: Arc::new(Mutex::new(Calls::default())), capacity }
     }
 
-    fn guard(&self) -> std::sync::MutexGuard<'_, VecDeque<Stored>> {
+    fn guard(&self) -> std::sync::MutexGuard<'_, Calls> {
         self.calls.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -127,12 +167,18 @@ impl Journal {
         }
         // Packed and the evicted call dropped outside the lock.
         let stored = Stored::new(call);
-        let evicted = {
+        let mut evicted = Vec::new();
+        {
             let mut calls = self.guard();
-            let evicted = if calls.len() == self.capacity { calls.pop_front() } else { None };
-            calls.push_back(stored);
-            evicted
-        };
+            let bytes = stored.bytes();
+            while calls.calls.len() >= self.capacity || (calls.bytes + bytes > MAX_JOURNAL_BYTES && !calls.calls.is_empty()) {
+                let Some(old) = calls.calls.pop_front() else { break };
+                calls.bytes -= old.bytes();
+                evicted.push(old);
+            }
+            calls.bytes += bytes;
+            calls.calls.push_back(stored);
+        }
         drop(evicted);
     }
 
@@ -148,7 +194,9 @@ impl Journal {
 
     /// Forgets every call.
     pub fn clear(&self) {
-        self.guard().clear();
+        let mut calls = self.guard();
+        calls.calls.clear();
+        calls.bytes = 0;
     }
 
     /// How many calls are kept.
@@ -191,6 +239,44 @@ mod tests {
         assert_eq!(journal.calls_to("AssumeRole"), vec![call(2), call(4)]);
         journal.clear();
         assert!(journal.is_empty());
+    }
+
+    #[test]
+    fn long_values_are_kept_as_a_prefix_and_a_length() {
+        let journal = Journal::new(10);
+        let mut big = call(1);
+        // 3-byte characters: the cut lands inside one and must step back to a boundary.
+        big.parameters = vec![("Policy".into(), "✓".repeat(2000))];
+        big.error_message = Some("x".repeat(MAX_FIELD_BYTES + 1));
+        journal.record(&big);
+        let kept = journal.calls().remove(0);
+        let policy = &kept.parameters[0].1;
+        assert!(policy.starts_with(&"✓".repeat(1365)) && policy.ends_with("...(6000 bytes)"), "{}", &policy[policy.len() - 20..]);
+        assert_eq!(policy.len(), 1365 * 3 + "...(6000 bytes)".len());
+        assert_eq!(kept.error_message.unwrap(), format!("{}...(4097 bytes)", "x".repeat(MAX_FIELD_BYTES)));
+        // At the limit, a value is kept whole.
+        let mut exact = call(1);
+        exact.parameters = vec![("Policy".into(), "y".repeat(MAX_FIELD_BYTES))];
+        journal.record(&exact);
+        assert_eq!(journal.calls()[1].parameters[0].1.len(), MAX_FIELD_BYTES);
+    }
+
+    #[test]
+    fn the_journal_is_bounded_in_bytes_whatever_its_count() {
+        let journal = Journal::new(1_000_000);
+        let mut big = call(1);
+        // 200 values of 4 KiB: about 800 KiB per call once capped.
+        big.parameters = (0..200).map(|i| (format!("K{i}"), "v".repeat(1 << 20))).collect();
+        let per_call = Stored::new(&big).bytes();
+        assert!(per_call > 200 * MAX_FIELD_BYTES, "{per_call}");
+        for _ in 0..200 {
+            journal.record(&big);
+        }
+        let fits = MAX_JOURNAL_BYTES / per_call;
+        assert_eq!(journal.len(), fits, "the oldest calls were dropped to stay under {MAX_JOURNAL_BYTES} bytes");
+        assert!(journal.guard().bytes <= MAX_JOURNAL_BYTES);
+        journal.clear();
+        assert_eq!(journal.guard().bytes, 0);
     }
 
     #[test]
