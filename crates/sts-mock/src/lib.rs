@@ -33,6 +33,8 @@ mod server;
 mod service;
 #[cfg(feature = "tls")]
 pub mod tls;
+#[cfg(feature = "wiremock")]
+pub mod wiremock;
 
 pub use clock::Clock;
 pub use faults::{Decision, Fault, Faults};
@@ -224,19 +226,33 @@ impl MockStsBuilder {
         self
     }
 
+    /// The service the builder describes (its model, clock, journal and call log), leaving the
+    /// transport settings (address, TLS, admin token) in the builder.
+    fn take_service(&mut self) -> Service {
+        let sts = match self.model.take() {
+            Some(sts) => sts,
+            None => Sts::with_config(std::mem::take(&mut self.world), self.seed, self.config.clone()),
+        };
+        let mut service = Service::new(sts, self.clock.clone(), self.journal_capacity);
+        service.log = self.log.take();
+        service
+    }
+
+    /// The model as a wiremock responder, to mount on your own `wiremock::MockServer` beside your
+    /// other mocks (feature `wiremock`; see [`wiremock`]).
+    #[cfg(feature = "wiremock")]
+    pub fn responder(mut self) -> wiremock::StsResponder {
+        wiremock::StsResponder::new(Arc::new(self.take_service()))
+    }
+
     /// Binds and starts serving; panics if the address cannot be bound (see [`Self::try_start`]).
     pub async fn start(self) -> MockSts {
         self.try_start().await.expect("the mock STS could not bind its address")
     }
 
     /// Binds and starts serving.
-    pub async fn try_start(self) -> std::io::Result<MockSts> {
-        let sts = match self.model {
-            Some(sts) => sts,
-            None => Sts::with_config(self.world, self.seed, self.config),
-        };
-        let mut service = Service::new(sts, self.clock, self.journal_capacity);
-        service.log = self.log;
+    pub async fn try_start(mut self) -> std::io::Result<MockSts> {
+        let mut service = self.take_service();
         #[cfg(feature = "tls")]
         let tls = match self.tls {
             Some(identity) => {

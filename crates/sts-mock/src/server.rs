@@ -118,7 +118,7 @@ async fn respond(
 
 /// The `Date` header of an instant (RFC 7231: `Sun, 06 Nov 1994 08:49:37 GMT`), formatted once per
 /// second per thread: every answer carries one.
-fn http_date(t: sts_model::time::OffsetDateTime) -> Option<HeaderValue> {
+pub(crate) fn http_date(t: sts_model::time::OffsetDateTime) -> Option<HeaderValue> {
     use std::cell::RefCell;
     thread_local! {
         static LAST: RefCell<Option<(i64, HeaderValue)>> = const { RefCell::new(None) };
