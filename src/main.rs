@@ -41,6 +41,12 @@ enum Command {
         /// Endpoint region for SigV4 scopes and regional-only operations, or `global`.
         #[arg(long)]
         region: Option<String>,
+        /// How far a request's signing time may be from the mock's clock, in seconds, or `off`:
+        /// 900 (AWS's window) by default. `off` lets clients that sign on the wall clock without
+        /// skew correction (boto3, the AWS CLI) keep working while the mock's clock is moved; the
+        /// journal marks the calls that passed only because of it.
+        #[arg(long, value_name = "SECONDS|off", default_value = "900", value_parser = parse_skew)]
+        signature_skew: sts_harness::mock::SignatureSkew,
         /// Require this token on every admin request (`Authorization: Bearer TOKEN` or
         /// `X-Sts-Admin-Token: TOKEN`). Without it the admin API (secrets, clock, world) answers
         /// only requests addressed to localhost; on a non-loopback --host a token is generated and
@@ -84,7 +90,22 @@ struct ServeOptions {
     region: Option<String>,
     tls: Tls,
     admin_token: Option<String>,
+    signature_skew: sts_harness::mock::SignatureSkew,
     quiet: bool,
+}
+
+/// `off`, or a number of seconds (900 is AWS's window).
+fn parse_skew(text: &str) -> Result<sts_harness::mock::SignatureSkew, String> {
+    use sts_harness::mock::SignatureSkew;
+    match text {
+        "off" => Ok(SignatureSkew::Off),
+        "900" => Ok(SignatureSkew::Aws),
+        n => match n.parse::<u32>() {
+            Ok(s) if s >= 900 => Ok(SignatureSkew::Seconds(s)),
+            Ok(_) => Err("below 900 s, AWS's own window, no client could keep up".into()),
+            Err(_) => Err("expected a number of seconds or `off`".into()),
+        },
+    }
 }
 
 /// How `serve` secures its port.
@@ -95,13 +116,13 @@ enum Tls {
 }
 
 fn serve(options: ServeOptions) -> anyhow::Result<()> {
-    let ServeOptions { host, port, world, clock, seed, region, tls, admin_token, quiet } = options;
+    let ServeOptions { host, port, world, clock, seed, region, tls, admin_token, signature_skew, quiet } = options;
     use anyhow::Context as _;
     use sts_harness::mock::MockSts;
     use sts_harness::model::time::OffsetDateTime;
     use sts_harness::model::time::format_description::well_known::Rfc3339;
 
-    let mut builder = MockSts::builder().address(std::net::SocketAddr::new(host, port));
+    let mut builder = MockSts::builder().address(std::net::SocketAddr::new(host, port)).signature_skew(signature_skew);
     if let Some(path) = &world {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         builder = builder.world_toml(&text).with_context(|| format!("loading {}", path.display()))?;
@@ -175,13 +196,13 @@ fn serve(options: ServeOptions) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { host, port, world, clock, seed, region, admin_token, tls, tls_cert, tls_key, quiet } => {
+        Command::Serve { host, port, world, clock, seed, region, signature_skew, admin_token, tls, tls_cert, tls_key, quiet } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Tls::Files { cert, key },
                 _ if tls => Tls::Generated,
                 _ => Tls::Plain,
             };
-            match serve(ServeOptions { host, port, world, clock, seed, region, tls, admin_token, quiet }) {
+            match serve(ServeOptions { host, port, world, clock, seed, region, tls, admin_token, signature_skew, quiet }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("sts-harness serve: {e:#}");

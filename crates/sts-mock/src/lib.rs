@@ -39,7 +39,7 @@ pub mod wiremock;
 pub use clock::Clock;
 pub use faults::{Decision, Fault, Faults};
 pub use journal::{Call, Journal};
-pub use service::{ADMIN_PREFIX, CallLog, HttpRequest, MAX_BODY_BYTES, Reply, Service};
+pub use service::{ADMIN_PREFIX, CallLog, HttpRequest, MAX_BODY_BYTES, Reply, Service, SignatureSkew};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -91,6 +91,7 @@ pub struct MockStsBuilder {
     log: Option<CallLog>,
     model: Option<Sts>,
     admin_token: Option<String>,
+    signature_skew: SignatureSkew,
     /// The identity to serve TLS with, or why it could not be made (reported by `try_start`).
     #[cfg(feature = "tls")]
     tls: Option<Result<tls::TlsIdentity, String>>,
@@ -108,6 +109,7 @@ impl Default for MockStsBuilder {
             log: None,
             model: None,
             admin_token: None,
+            signature_skew: SignatureSkew::Aws,
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -203,6 +205,15 @@ impl MockStsBuilder {
         self
     }
 
+    /// How far a signing time may be from the mock's clock: AWS's 15 minutes by default;
+    /// [`SignatureSkew::Off`] lets clients that sign on the wall clock without skew correction
+    /// (boto3, the AWS CLI) keep working while the mock's clock moves. The journal marks each call
+    /// that passed only because of the wider window (`fault`: `signature-skew: ...`).
+    pub fn signature_skew(mut self, skew: SignatureSkew) -> Self {
+        self.signature_skew = skew;
+        self
+    }
+
     /// Requires this token on every admin request over HTTP (`Authorization: Bearer <token>` or
     /// `X-Sts-Admin-Token`), which also lets it be reached by a non-loopback name. Without one, the
     /// admin API answers only requests addressed to localhost (see [`guard`]).
@@ -235,6 +246,7 @@ impl MockStsBuilder {
         };
         let mut service = Service::new(sts, self.clock.clone(), self.journal_capacity);
         service.log = self.log.take();
+        service.signature_skew = self.signature_skew;
         service
     }
 

@@ -70,6 +70,37 @@ pub struct Service {
     pub(crate) log: Option<CallLog>,
     /// The certificate served over TLS (PEM), for clients to trust: `GET /__sts/ca.pem`.
     pub(crate) ca_pem: Option<String>,
+    /// How far a signing time may be from the mock's clock.
+    pub(crate) signature_skew: SignatureSkew,
+}
+
+/// How far a request's signing time (`X-Amz-Date`) may be from the mock's clock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SignatureSkew {
+    /// 15 minutes either way, as AWS allows.
+    #[default]
+    Aws,
+    /// This many seconds either way (more than AWS's 900 to be useful).
+    Seconds(u32),
+    /// Any distance: for clients that sign on the wall clock and never correct their skew
+    /// (botocore, so boto3 and the AWS CLI) while the mock's clock moves.
+    Off,
+}
+
+impl SignatureSkew {
+    /// When a request signed at `signed_at` passes only because of this wider window, the time
+    /// to judge its signature at (its own signing time) and the distance in seconds.
+    fn widens(self, signed_at: sts_model::time::OffsetDateTime, now: sts_model::time::OffsetDateTime) -> Option<i64> {
+        let distance = (signed_at - now).whole_seconds().checked_abs()?;
+        if distance <= sigv4::MAX_SKEW.whole_seconds() {
+            return None;
+        }
+        match self {
+            SignatureSkew::Aws => None,
+            SignatureSkew::Seconds(limit) => (distance <= i64::from(limit)).then_some(distance),
+            SignatureSkew::Off => Some(distance),
+        }
+    }
 }
 
 /// Shortens the values of long, secret-like members in place: the journal keeps a recognizable
@@ -79,6 +110,13 @@ fn shorten(key: &str, value: &mut String) {
         let prefix: String = value.chars().take(16).collect();
         *value = format!("{prefix}...({} chars)", value.chars().count());
     }
+}
+
+/// The `X-Amz-Date` a request was signed at (header, or presigned query), when it parses.
+fn sigv4_signing_time(req: &HttpRequest, query: &[(String, String)]) -> Option<sts_model::time::OffsetDateTime> {
+    let header = req.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("x-amz-date")).map(|(_, v)| v.as_str());
+    let text = header.or_else(|| query.iter().find(|(k, _)| k == "X-Amz-Date").map(|(_, v)| v.as_str()))?;
+    sigv4::parse_amz_date(text.trim())
 }
 
 /// The decoded path: borrowed when there is nothing to decode (every SDK sends `/`).
@@ -96,7 +134,15 @@ impl Service {
     /// A service over `sts` on `clock`, keeping `journal_capacity` calls (the server's core, usable
     /// without HTTP).
     pub fn new(sts: Sts, clock: Clock, journal_capacity: usize) -> Self {
-        Service { sts: Mutex::new(sts), clock, faults: Faults::default(), journal: Journal::new(journal_capacity), log: None, ca_pem: None }
+        Service {
+            sts: Mutex::new(sts),
+            clock,
+            faults: Faults::default(),
+            journal: Journal::new(journal_capacity),
+            log: None,
+            ca_pem: None,
+            signature_skew: SignatureSkew::Aws,
+        }
     }
 
     /// The clock.
@@ -240,11 +286,21 @@ impl Service {
             // A presigned URL, or a header naming another key than its Credential: look it up.
             _ => self.sts().secret_for(key).map(str::to_owned),
         };
+        // A signature outside AWS's window that a wider configured window admits is judged at its
+        // own signing time, and the journal says so.
+        let signed_at = sigv4_signing_time(req, &query_pairs);
+        let verify_at = match signed_at.and_then(|at| Some((at, self.signature_skew.widens(at, now)?))) {
+            Some((at, distance)) => {
+                call.fault = Some(format!("signature-skew: signed {distance} s from the mock's clock (AWS allows 900)"));
+                at
+            }
+            None => now,
+        };
         // Requests signed for IAM reach the IAM control plane on the same port.
         if sigv4::scope_service(&signed).as_deref() == Some("iam") {
-            return self.answer_iam(&signed, now, secret_for, call, decision.delay);
+            return self.answer_iam(&signed, now, verify_at, secret_for, call, decision.delay);
         }
-        let caller = match sigv4::verify(&signed, now, signing.region, secret_for) {
+        let caller = match sigv4::verify(&signed, verify_at, signing.region, secret_for) {
             Ok(None) => Caller::Anonymous,
             Ok(Some(v)) => {
                 if call.access_key_id.as_deref() != Some(v.access_key_id.as_str()) {
@@ -278,11 +334,12 @@ impl Service {
         &self,
         signed: &sigv4::Request<'_>,
         now: sts_model::time::OffsetDateTime,
+        verify_at: sts_model::time::OffsetDateTime,
         secret_for: impl FnOnce(&str) -> Option<String>,
         call: &mut Call,
         delay: Duration,
     ) -> Reply {
-        let outcome = sigv4::verify_for(signed, now, "us-east-1", "iam", secret_for).and_then(|verified| {
+        let outcome = sigv4::verify_for(signed, verify_at, "us-east-1", "iam", secret_for).and_then(|verified| {
             let caller = match verified {
                 None => Caller::Anonymous,
                 Some(v) => {

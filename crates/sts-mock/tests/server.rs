@@ -376,3 +376,31 @@ async fn an_admin_token_is_required_once_set() {
     // Not a TLS mock: no certificate to give, but no token needed to learn that.
     assert_eq!(raw_admin(&sts, "GET", "/__sts/ca.pem", &[("Host", "sts")], "").await, 404);
 }
+
+/// `--signature-skew`: AWS's 15 minutes by default; a wider window, or none, for clients that
+/// sign on the wall clock (botocore) while the mock's clock is elsewhere. Calls that pass only
+/// because of it are marked in the journal.
+#[tokio::test]
+async fn the_signature_window_can_be_widened_and_the_journal_says_when_it_mattered() {
+    let mock_time = OffsetDateTime::from_unix_timestamp(1_704_067_200).unwrap(); // 2024-01-01T00:00:00Z
+    let two_hours_later = mock_time + sts_model::time::Duration::hours(2);
+    let call = [("Action", "GetCallerIdentity"), ("Version", "2011-06-15")];
+
+    let aws = MockSts::builder().frozen_at(mock_time).start().await;
+    let refused = post(&aws, &call, Some(default_creds()), two_hours_later).await;
+    assert_eq!((refused.status, error_code(&refused.body)), (403, "SignatureDoesNotMatch".to_string()));
+
+    let off = MockSts::builder().frozen_at(mock_time).signature_skew(sts_mock::SignatureSkew::Off).start().await;
+    assert_eq!(post(&off, &call, Some(default_creds()), two_hours_later).await.status, 200);
+    assert_eq!(post(&off, &call, Some(default_creds()), mock_time).await.status, 200);
+    let marks: Vec<_> = off.journal().calls().into_iter().map(|c| c.fault).collect();
+    assert_eq!(marks, [Some("signature-skew: signed 7200 s from the mock's clock (AWS allows 900)".to_string()), None]);
+    // The signature itself is still checked.
+    let wrong = Credentials { access_key_id: "AKIAIOSFODNN7EXAMPLE", secret_access_key: "wrong", session_token: None };
+    assert_eq!(post(&off, &call, Some(wrong), two_hours_later).await.status, 403);
+
+    let hour = MockSts::builder().frozen_at(mock_time).signature_skew(sts_mock::SignatureSkew::Seconds(3600)).start().await;
+    let within = mock_time + sts_model::time::Duration::minutes(59);
+    assert_eq!(post(&hour, &call, Some(default_creds()), within).await.status, 200);
+    assert_eq!(post(&hour, &call, Some(default_creds()), two_hours_later).await.status, 403);
+}
