@@ -71,3 +71,37 @@ impl MfaDevice {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base32_follows_rfc_4648_with_padding_spaces_and_lower_case() {
+        // RFC 4648 section 10 test vectors.
+        assert_eq!(base32_decode("MZXW6YTBOI======").as_deref(), Some(&b"foobar"[..]));
+        assert_eq!(base32_decode("MZXW6===").as_deref(), Some(&b"foo"[..]));
+        assert_eq!(base32_decode("MY======").as_deref(), Some(&b"f"[..]));
+        // Authenticator apps show seeds in groups of four, sometimes in lower case.
+        assert_eq!(base32_decode("mzxw 6ytb oi").as_deref(), Some(&b"foobar"[..]));
+        assert_eq!(base32_decode("MZXW1"), None, "1 is not in the alphabet");
+    }
+
+    #[test]
+    fn totp_devices_accept_the_previous_current_and_next_codes_only() {
+        // RFC 6238's SHA-1 seed: at T = 59 s (step 1) the code is 287082 (the RFC's 94287082).
+        let seed = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        let device = MfaDevice { serial_number: "arn:aws:iam::123456789012:mfa/bob".into(), code: MfaCode::Totp(seed.into()) };
+        let at = |s| OffsetDateTime::from_unix_timestamp(s).unwrap();
+        assert!(device.accepts("287082", at(59)));
+        assert!(device.accepts("287082", at(89)), "the step before (clock drift)");
+        assert!(device.accepts("287082", at(29)), "the step after");
+        assert!(!device.accepts("287082", at(119)), "two steps later");
+        // Steps 0 and 2 have other codes, so the drift checks above are not vacuous.
+        assert_ne!(totp(seed, at(29)).unwrap(), "287082");
+        assert_ne!(totp(seed, at(89)).unwrap(), "287082");
+        // The seed written in groups (spaces are not part of it).
+        let spaced = MfaDevice { code: MfaCode::Totp("GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ".into()), ..device };
+        assert!(spaced.accepts("287082", at(59)));
+    }
+}
