@@ -455,3 +455,21 @@ fn check_caller_type(context: &CallerContext, operation: Operation, partition: &
         Err(StsError::new(ErrorCode::AccessDenied, format!("User: {arn} is not authorized to perform: sts:{operation}")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The model keeps the newest `AUTHORIZATION_MESSAGES_KEPT` encoded messages, not one fewer:
+    /// the oldest is dropped only when one more would exceed the bound.
+    #[test]
+    fn exactly_the_newest_authorization_messages_are_kept() {
+        let mut sts = Sts::new(World::default(), 1);
+        let encoded: Vec<String> =
+            (0..=AUTHORIZATION_MESSAGES_KEPT).map(|i| sts.encode_authorization_message(&format!("{{\"n\":{i}}}"))).collect();
+        assert_eq!(sts.authorization_messages().count(), AUTHORIZATION_MESSAGES_KEPT);
+        assert!(!sts.authorization_messages.contains_key(&encoded[0]), "the oldest is forgotten");
+        assert_eq!(sts.authorization_messages.get(&encoded[1]).map(String::as_str), Some("{\"n\":1}"), "the next oldest is kept");
+        assert_eq!(sts.authorization_messages().next(), Some(encoded[1].as_str()));
+    }
+}

@@ -389,3 +389,66 @@ fn a_context_provider_fills_trusted_identity_propagation_context() {
     let too_long = token().aud("app").claim(TRANSACTION_CONTEXT_CLAIM, json!({"k": "v".repeat(129)})).sign();
     refused(call_at(&mut sts, now(), request("ci", too_long)), ErrorCode::InvalidIdentityToken, "at most 128 characters");
 }
+
+/// A role trusting the provider for `sts:AssumeRoleWithWebIdentity` alone.
+fn assume_only_role(sts: &mut Sts) {
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{PROVIDER_ARN}"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}}"#
+    );
+    sts.world_mut().add_role(ACCOUNT, Role::new("assume-only").trust_policy_document(&trust).unwrap()).unwrap();
+}
+
+/// Session tags in the token need `sts:TagSession` in the trust policy besides the assume action
+/// (documented: IAM user guide, passing session tags with AssumeRoleWithWebIdentity); a token
+/// without tags needs the assume action only.
+#[test]
+fn token_tags_need_tag_session_and_no_tags_need_only_the_assume_action() {
+    let mut sts = sts();
+    assume_only_role(&mut sts);
+    web_identity(call_at(&mut sts, now(), request("assume-only", token().sign())));
+    refused(
+        call_at(&mut sts, now(), request("assume-only", token().tags(&[("Project", "Automation")], &[]).sign())),
+        ErrorCode::AccessDenied,
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+    );
+}
+
+/// Too large a session policy overflows with the policy wording, too many token tags with the tag
+/// wording (both observed wordings of PackedPolicyTooLarge).
+#[test]
+fn packed_overflows_are_worded_for_what_overflowed() {
+    let statements: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-{i:04x}-{:016x}/*"}}"#,
+                (i as u64 + 3).wrapping_mul(0x2545F4914F6CDD1D)
+            )
+        })
+        .collect();
+    let mut req = request("ci", token().sign());
+    req.policy = Some(format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(",")));
+    let err = call(req).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PackedPolicyTooLarge);
+    assert!(err.message.starts_with("Packed policy consumes "), "{}", err.message);
+
+    let many: Vec<(String, String)> =
+        (0..50).map(|i| (format!("k{i:02}-{:x}", i * 7919), format!("{:064x}", (i as u128 + 1) * 0x9e3779b97f4a7c15))).collect();
+    let refs: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let err = call(request("ci", token().tags(&refs, &[]).sign())).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PackedPolicyTooLarge);
+    assert!(err.message.starts_with("Packed size of session tags consumes "), "{}", err.message);
+}
+
+/// The session token carries the assumed-role ARN base64-encoded: twelve more characters of
+/// session name are sixteen more token bytes.
+#[test]
+fn session_tokens_grow_four_bytes_per_three_characters_of_arn() {
+    let mut sts = sts();
+    let mut sizes = Vec::new();
+    for name in ["gh", "gh-123456789ab"] {
+        let mut req = request("ci", token().sign());
+        req.role_session_name = name.into();
+        sizes.push(web_identity(call_at(&mut sts, now(), req)).credentials.unwrap().session_token.len());
+    }
+    assert_eq!(sizes[1], sizes[0] + 16, "{sizes:?}");
+}

@@ -308,3 +308,198 @@ fn packed_policy_size_alone_agrees_with_what_assume_role_reports_and_refuses() {
     let duplicate = [sts_model::Tag::new("a", "1"), sts_model::Tag::new("A", "2")];
     assert_eq!(packed_policy_size(None, &duplicate).unwrap_err().code, ErrorCode::InvalidParameterValue);
 }
+
+// ---- rules closed by the mutation run ----
+
+/// IAM's grammar makes `Action`/`Resource` a string or a list of them, and IAM refuses an empty list
+/// (MalformedPolicyDocument "Policy statement must contain resources", as reported in
+/// trussworks/terraform-aws-s3-anti-virus#22); a policy with no statement at all is refused too
+/// (MalformedPolicyDocument, otterize/intents-operator#481).
+#[test]
+fn empty_action_resource_and_statement_lists_are_malformed() {
+    for text in [
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[],"Resource":"*"}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[]}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":[],"Resource":"*"}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[]}"#,
+    ] {
+        let err = PolicyDocument::parse(text).unwrap_err();
+        assert_eq!(err.code, ErrorCode::MalformedPolicyDocument, "{text}");
+    }
+}
+
+/// "You can add IfExists to the end of any condition operator name except the Null condition
+/// operator" (IAM user guide, condition operators): `NullIfExists` is no operator.
+#[test]
+fn null_takes_no_if_exists_suffix() {
+    let text = r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NullIfExists":{"aws:SourceIp":"true"}}}}"#;
+    let err = PolicyDocument::parse(text).unwrap_err();
+    assert_eq!(err.code, ErrorCode::MalformedPolicyDocument);
+    assert!(err.message.contains("Invalid Condition type : NullIfExists."), "{}", err.message);
+    // The suffix itself is fine on the other operators.
+    assert!(allowed(&allow_if(r#"{"StringEqualsIfExists":{"aws:SourceVpc":"vpc-1"}}"#), &get()));
+}
+
+/// IAM's policy grammar: a condition value is a string, a number or a Boolean, alone or in a list,
+/// and JSON `true`/`10` compare as the strings `"true"`/`"10"` do.
+#[test]
+fn condition_lists_take_numbers_and_booleans() {
+    let r = get().with("s3:max-keys", "10").with("aws:SecureTransport", "true");
+    assert!(allowed(&allow_if(r#"{"Bool":{"aws:SecureTransport":[true]}}"#), &r));
+    assert!(!allowed(&allow_if(r#"{"Bool":{"aws:SecureTransport":[false]}}"#), &r));
+    assert!(allowed(&allow_if(r#"{"NumericEquals":{"s3:max-keys":[5,10]}}"#), &r));
+    assert!(!allowed(&allow_if(r#"{"NumericEquals":{"s3:max-keys":[5,11]}}"#), &r));
+}
+
+/// The `Sid` is kept as written: it is the statement's name, for people and policy tools.
+#[test]
+fn the_sid_is_kept_as_written() {
+    let p = doc(
+        r#"{"Sid":"ReadBucket","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}"#,
+    );
+    assert_eq!(p.statements[0].sid.as_deref(), Some("ReadBucket"));
+    assert_eq!(p.statements[1].sid, None, "no Sid, none invented");
+}
+
+/// "Actions/Conditions must be prefaced by a vendor": `:GetObject` names no vendor and `s3:` no
+/// action, both refused like `GetObject`.
+#[test]
+fn an_action_needs_both_a_vendor_and_a_name() {
+    for action in [":GetObject", "s3:"] {
+        let text = format!(r#"{{"Statement":{{"Effect":"Allow","Action":"{action}","Resource":"*"}}}}"#);
+        let err = PolicyDocument::parse(&text).unwrap_err();
+        assert!(err.message.contains("must be prefaced by a vendor"), "{action}: {}", err.message);
+    }
+}
+
+/// The ordering operators are strict: `NumericGreaterThan`, `DateLessThan` and `DateGreaterThan`
+/// hold on the right side of the policy value and fail on it (IAM's table: "greater than",
+/// "before a specific date", "after a specific date"; the `...Equals` forms include it).
+#[test]
+fn ordering_operators_are_strict_and_point_the_right_way() {
+    let r = get().with("s3:max-keys", "10").with("aws:CurrentTime", "2024-06-01T00:00:00Z");
+    let ok = |c: &str| allowed(&allow_if(c), &r);
+    assert!(ok(r#"{"NumericGreaterThan":{"s3:max-keys":"9"}}"#), "10 > 9");
+    assert!(!ok(r#"{"NumericGreaterThan":{"s3:max-keys":"11"}}"#), "10 > 11 is false");
+    assert!(ok(r#"{"DateLessThan":{"aws:CurrentTime":"2025-01-01T00:00:00Z"}}"#), "June 2024 is before 2025");
+    assert!(!ok(r#"{"DateLessThan":{"aws:CurrentTime":"2024-06-01T00:00:00Z"}}"#), "not before itself");
+    assert!(!ok(r#"{"DateGreaterThan":{"aws:CurrentTime":"2024-06-01T00:00:00Z"}}"#), "not after itself");
+    assert!(ok(r#"{"DateGreaterThan":{"aws:CurrentTime":"1717199999"}}"#), "one second after an epoch value");
+}
+
+/// IAM documents `StringNotEquals` & co. as the negated matching form of `StringEquals` & co.:
+/// without a set operator, on a key with several request values, the negated operator holds
+/// exactly when the positive one does not (which semantics the positive one has for several
+/// values is not documented; the complement is).
+#[test]
+fn a_negated_operator_is_the_complement_of_its_positive_one_on_multivalued_keys() {
+    let r = get().with("aws:RequestTag/env", "dev").with("aws:RequestTag/env", "prod");
+    let ok = |c: &str| allowed(&allow_if(c), &r);
+    for (positive, negated) in [("StringEquals", "StringNotEquals"), ("StringLike", "StringNotLike")] {
+        for values in [r#""prod""#, r#""qa""#, r#"["dev","prod"]"#] {
+            let p = ok(&format!(r#"{{"{positive}":{{"aws:RequestTag/env":{values}}}}}"#));
+            let n = ok(&format!(r#"{{"{negated}":{{"aws:RequestTag/env":{values}}}}}"#));
+            assert_ne!(p, n, "{positive}/{negated} on {values}");
+        }
+    }
+}
+
+/// The two figures the STS API reference's seed examples document, reproduced: GetFederationToken
+/// `Jane-session` with one managed policy and the tags Project=Pegasus, Cost-Center=12345 reports
+/// `PackedPolicySize` 4; AssumeRole `John-session` with the `Stmt1` policy and the same tags
+/// reports 8 (golden/ERRATA.md: the budget is calibrated on exactly these two).
+#[test]
+fn packed_policy_size_reproduces_the_documented_seed_examples() {
+    let mut w = world();
+    w.add_managed_policy(format!("arn:aws:iam::{MAIN}:policy/Role1policy"), READ);
+    let mut sts = sts_model::Sts::new(w, 11);
+    let alice = user(&sts, MAIN, "alice");
+    let seed_tags = tags(&[("Project", "Pegasus"), ("Cost-Center", "12345")]);
+    let jane = GetFederationTokenRequest {
+        name: "Jane-session".into(),
+        policy_arns: Some(vec![PolicyDescriptor::new(format!("arn:aws:iam::{MAIN}:policy/Role1policy"))]),
+        duration_seconds: Some(1800),
+        tags: seed_tags.clone(),
+        ..Default::default()
+    };
+    let Ok(sts_model::Response::GetFederationToken(r)) = call(&mut sts, &alice, Request::GetFederationToken(jane)) else { panic!() };
+    assert_eq!(r.packed_policy_size, Some(4), "documented GetFederationToken example");
+    let john = AssumeRoleRequest {
+        policy: Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid": "Stmt1","Effect": "Allow","Action": "s3:*","Resource": "*"}]}"#.into(),
+        ),
+        duration_seconds: Some(1800),
+        tags: seed_tags,
+        ..assume("demo", "John-session")
+    };
+    let Ok(sts_model::Response::AssumeRole(r)) = call(&mut sts, &alice, Request::AssumeRole(john)) else { panic!() };
+    assert_eq!(r.packed_policy_size, Some(8), "documented AssumeRole example");
+}
+
+/// A managed session policy travels as a 16-byte reference against the 1344-byte budget, and the
+/// share is rounded half up (`PACKED_BUDGET` and `MANAGED_POLICY_REFERENCE_BYTES` in the shared
+/// rules). By hand: one reference is 1.19% → 1, two 2.38% → 2, three 3.57% → 4 (not 3).
+#[test]
+fn managed_session_policies_add_a_fixed_reference_rounded_half_up() {
+    let mut w = world();
+    for name in ["p1", "p2", "p3"] {
+        w.add_managed_policy(format!("arn:aws:iam::{MAIN}:policy/{name}"), READ);
+    }
+    let mut sts = sts_model::Sts::new(w, 11);
+    let alice = user(&sts, MAIN, "alice");
+    for (count, expected) in [(1, 1), (2, 2), (3, 4)] {
+        let arns = ["p1", "p2", "p3"][..count].iter().map(|n| PolicyDescriptor::new(format!("arn:aws:iam::{MAIN}:policy/{n}"))).collect();
+        let gft = GetFederationTokenRequest { name: "f".into(), policy_arns: Some(arns), ..Default::default() };
+        let Ok(sts_model::Response::GetFederationToken(r)) = call(&mut sts, &alice, Request::GetFederationToken(gft)) else { panic!() };
+        assert_eq!(r.packed_policy_size, Some(expected), "{count} managed policies");
+    }
+}
+
+/// `PolicyArns` takes the ARNs of IAM managed policies: a role's ARN is not one, and is refused as
+/// an invalid ARN (the `ValidationError` "... is invalid" of every malformed ARN), not looked up as
+/// a policy that does not exist.
+#[test]
+fn session_policy_arns_must_name_iam_policies() {
+    let mut sts = policy_sts();
+    let alice = user(&sts, MAIN, "alice");
+    for arn in [format!("arn:aws:iam::{MAIN}:role/demo"), format!("arn:aws:sns:us-east-1:{MAIN}:policy/x")] {
+        let req = AssumeRoleRequest { policy_arns: Some(vec![PolicyDescriptor::new(arn.clone())]), ..assume("s3", "s") };
+        assert_error(call(&mut sts, &alice, Request::AssumeRole(req)), ErrorCode::ValidationError, &format!("{arn} is invalid"));
+    }
+}
+
+/// PackedPolicySize is "the packed size of the session policies and session tags combined passed in
+/// the request" (AssumeRole reference): present when tags alone were passed, absent when nothing was.
+#[test]
+fn assume_role_reports_a_packed_size_for_tags_alone_and_none_for_nothing() {
+    let mut sts = policy_sts();
+    let alice = user(&sts, MAIN, "alice");
+    let Ok(sts_model::Response::AssumeRole(r)) = call(&mut sts, &alice, Request::AssumeRole(assume("s3", "plain"))) else { panic!() };
+    assert_eq!(r.packed_policy_size, None);
+    let tagged = AssumeRoleRequest { tags: tags(&[("Project", "Pegasus")]), ..assume("s3", "tagged") };
+    let Ok(sts_model::Response::AssumeRole(r)) = call(&mut sts, &alice, Request::AssumeRole(tagged)) else { panic!() };
+    assert!(r.packed_policy_size.is_some_and(|p| (1..=100).contains(&p)), "{:?}", r.packed_policy_size);
+}
+
+/// `packed::packed_policy_size` words its refusals as AssumeRole does: a policy too large gets the
+/// policy wording, tags too large the tag wording (both observed).
+#[test]
+fn packed_policy_size_alone_words_policy_and_tag_overflows_apart() {
+    use sts_model::packed::packed_policy_size;
+    let statements: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-{i:04x}-{:016x}/*"}}"#,
+                (i as u64 + 3).wrapping_mul(0x2545F4914F6CDD1D)
+            )
+        })
+        .collect();
+    let policy = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","));
+    let err = packed_policy_size(Some(&policy), &[]).unwrap_err();
+    assert!(err.message.starts_with("Packed policy consumes "), "{}", err.message);
+    let many: Vec<sts_model::Tag> = (0..50)
+        .map(|i| sts_model::Tag::new(format!("k{i:02}-{:x}", i * 7919), format!("{:064x}", (i as u128 + 1) * 0x9e3779b97f4a7c15)))
+        .collect();
+    let err = packed_policy_size(None, &many).unwrap_err();
+    assert!(err.message.starts_with("Packed size of session tags consumes "), "{}", err.message);
+}

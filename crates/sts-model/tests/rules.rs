@@ -640,3 +640,308 @@ fn the_session_store_is_bounded_and_forgets_the_oldest_first() {
     assert_eq!(sts.session_count(), 3);
     assert_eq!(call(&mut sts, &session(&first), Request::GetCallerIdentity).unwrap_err().code, ErrorCode::InvalidClientTokenId);
 }
+
+// ---- rules closed by the mutation run ----
+
+/// GetFederationToken credentials "cannot call any STS operations except GetCallerIdentity"
+/// (GetFederationToken reference, Permissions; the model also lets them scope and trade in): the
+/// refusal comes from the caller type, even when the federating user's policies and the session
+/// policy both allow `sts:*`.
+#[test]
+fn federated_sessions_are_refused_other_sts_actions_even_when_every_policy_allows_them() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let everything = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"*"}]}"#;
+    let fed = session(&credentials(call(
+        &mut sts,
+        &alice,
+        Request::GetFederationToken(GetFederationTokenRequest {
+            name: "fed".into(),
+            policy: Some(everything.into()),
+            ..Default::default()
+        }),
+    )));
+    assert!(call(&mut sts, &fed, Request::GetCallerIdentity).is_ok());
+    let who = format!("User: arn:aws:sts::{MAIN}:federated-user/fed is not authorized to perform: ");
+    for (request, action) in [
+        (gwit("RS256", None), "sts:GetWebIdentityToken"),
+        (Request::AssumeRole(assume("demo", "s")), "sts:AssumeRole"),
+        (
+            Request::DecodeAuthorizationMessage(DecodeAuthorizationMessageRequest { encoded_message: "x".into() }),
+            "sts:DecodeAuthorizationMessage",
+        ),
+    ] {
+        let err = call(&mut sts, &fed, request).unwrap_err();
+        assert_eq!((err.code, err.message.clone()), (ErrorCode::AccessDenied, format!("{who}{action}")));
+    }
+}
+
+/// Only one of SerialNumber and TokenCode is still an MFA code given: the trust policy reads
+/// `aws:MultiFactorAuthPresent` as given, and the pair is then refused for what it is ("must
+/// provide both", observed 2017), not as a trust-policy denial.
+#[test]
+fn half_an_mfa_pair_is_refused_as_such_by_an_mfa_protected_role() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let serial_only = AssumeRoleRequest { serial_number: Some(format!("arn:aws:iam::{MAIN}:mfa/alice")), ..assume("guarded", "s") };
+    let code_only = AssumeRoleRequest { token_code: Some("123456".into()), ..assume("guarded", "s") };
+    for request in [serial_only, code_only] {
+        assert_error(
+            call(&mut sts, &alice, Request::AssumeRole(request)),
+            ErrorCode::AccessDenied,
+            "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.",
+        );
+    }
+}
+
+/// A trust policy that grants `sts:AssumeRole` and nothing else, to alice.
+fn assume_only_trust() -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MAIN}:user/alice"}},"Action":"sts:AssumeRole"}}]}}"#
+    )
+}
+
+/// A context assertion from the trusted context provider (IAM Identity Center), valid an hour.
+fn provided_context(sts: &mut sts_model::Sts, subject: &str) -> Vec<ProvidedContext> {
+    use sts_model::response::{OriginIdentity, TrustedIdentityPropagationContext};
+    let context = TrustedIdentityPropagationContext {
+        origin_identity: Some(OriginIdentity { subject: Some(subject.into()), ..Default::default() }),
+        transaction_context: None,
+    };
+    let assertion = sts.issue_context_assertion(context, after(3600));
+    vec![ProvidedContext {
+        provider_arn: Some(sts_model::identity_context::IDENTITY_CENTER_PROVIDER_ARN.into()),
+        context_assertion: Some(assertion),
+    }]
+}
+
+/// ProvidedContexts needs `sts:SetContext` in the trust policy (documented: IAM user guide,
+/// trusted identity propagation), like tags need `sts:TagSession`.
+#[test]
+fn provided_contexts_need_set_context_in_the_trust_policy() {
+    let mut w = world();
+    w.add_role(MAIN, sts_model::world::Role::new("strict").trust_policy_document(&assume_only_trust()).unwrap()).unwrap();
+    let mut sts = sts_model::Sts::new(w, 7);
+    let alice = user(&sts, MAIN, "alice");
+    let contexts = provided_context(&mut sts, "alice@example.com");
+    assert!(call(&mut sts, &alice, Request::AssumeRole(assume("strict", "s"))).is_ok(), "the role trusts alice");
+    let with_context = AssumeRoleRequest { provided_contexts: Some(contexts.clone()), ..assume("strict", "s") };
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(with_context)), ErrorCode::AccessDenied, "not authorized");
+    // A role whose trust policy grants it (the shortcut trust does) takes the same context.
+    let with_context = AssumeRoleRequest { provided_contexts: Some(contexts), ..assume("demo", "s") };
+    assert!(call(&mut sts, &alice, Request::AssumeRole(with_context)).is_ok());
+}
+
+/// An empty ProvidedContexts list provides nothing: no `sts:SetContext` is asked, and a chained
+/// session keeps its caller's context exactly as without the member.
+#[test]
+fn an_empty_provided_contexts_list_is_no_list() {
+    let mut w = world();
+    w.add_role(MAIN, sts_model::world::Role::new("strict").trust_policy_document(&assume_only_trust()).unwrap()).unwrap();
+    let mut sts = sts_model::Sts::new(w, 7);
+    let alice = user(&sts, MAIN, "alice");
+    let empty = AssumeRoleRequest { provided_contexts: Some(vec![]), ..assume("strict", "s") };
+    assert!(call(&mut sts, &alice, Request::AssumeRole(empty)).is_ok(), "no sts:SetContext needed for nothing");
+
+    let contexts = provided_context(&mut sts, "alice@example.com");
+    let first = credentials(call(
+        &mut sts,
+        &alice,
+        Request::AssumeRole(AssumeRoleRequest { provided_contexts: Some(contexts), ..assume("demo", "first") }),
+    ));
+    let context_of = |sts: &sts_model::Sts, key: &str| sts.session(key).unwrap().identity_context.clone();
+    let carried = context_of(&sts, &first.access_key_id);
+    assert!(carried.is_some());
+    for provided_contexts in [None, Some(vec![])] {
+        let next = credentials(call(
+            &mut sts,
+            &session(&first),
+            Request::AssumeRole(AssumeRoleRequest { provided_contexts, ..assume("chained", "next") }),
+        ));
+        assert_eq!(context_of(&sts, &next.access_key_id), carried);
+    }
+}
+
+/// The trust policy sees the request's tag keys as `aws:TagKeys` and the transitive ones as
+/// `sts:TransitiveTagKeys` (IAM condition keys for STS), so it can limit which tags a caller sets.
+#[test]
+fn trust_conditions_see_tag_keys_and_transitive_tag_keys() {
+    let gate = |key: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MAIN}:user/alice"}},"Action":"sts:AssumeRole"}},
+            {{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{MAIN}:user/alice"}},"Action":"sts:TagSession",
+              "Condition":{{"ForAnyValue:StringEquals":{{"{key}":"Project"}}}}}}]}}"#
+        )
+    };
+    let mut w = world();
+    let role = |name: &str, key: &str| sts_model::world::Role::new(name).trust_policy_document(&gate(key)).unwrap();
+    w.add_role(MAIN, role("tag-gate", "aws:TagKeys")).unwrap();
+    w.add_role(MAIN, role("transitive-gate", "sts:TransitiveTagKeys")).unwrap();
+    let mut sts = sts_model::Sts::new(w, 7);
+    let alice = user(&sts, MAIN, "alice");
+    let req = |role: &str, tag: &str, transitive: Option<Vec<String>>| {
+        Request::AssumeRole(AssumeRoleRequest { tags: tags(&[(tag, "x")]), transitive_tag_keys: transitive, ..assume(role, "s") })
+    };
+    assert!(call(&mut sts, &alice, req("tag-gate", "Project", None)).is_ok());
+    assert_error(call(&mut sts, &alice, req("tag-gate", "Team", None)), ErrorCode::AccessDenied, "not authorized");
+    assert!(call(&mut sts, &alice, req("transitive-gate", "Project", Some(vec!["Project".into()]))).is_ok());
+    assert_error(call(&mut sts, &alice, req("transitive-gate", "Project", None)), ErrorCode::AccessDenied, "not authorized");
+}
+
+/// A role session's token carries its assumed-role ARN base64-encoded: twelve more characters of
+/// session name are sixteen more token bytes (nothing else in the two calls differs).
+#[test]
+fn role_session_tokens_grow_four_bytes_per_three_characters_of_arn() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let short = credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s"))));
+    let long = credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s-123456789ab"))));
+    assert_eq!(long.session_token.len(), short.session_token.len() + 16);
+}
+
+/// A user's identity policies decide GetFederationToken, and `sts:TagSession` besides when tags
+/// are passed (documented: session tags), with the tag keys as `aws:TagKeys`.
+#[test]
+fn get_federation_token_asks_tag_session_for_tags_with_their_keys() {
+    let mut w = world();
+    let gft_only = format!("arn:aws:iam::{MAIN}:policy/gft-only");
+    w.add_managed_policy(
+        &gft_only,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetFederationToken","Resource":"*"}]}"#,
+    );
+    let project_tags = format!("arn:aws:iam::{MAIN}:policy/project-tags");
+    w.add_managed_policy(
+        &project_tags,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetFederationToken","Resource":"*"},
+            {"Effect":"Allow","Action":"sts:TagSession","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"Project"}}}]}"#,
+    );
+    w.add_user(MAIN, sts_model::world::User::new("carol").policy(&gft_only)).unwrap();
+    w.add_user(MAIN, sts_model::world::User::new("dave").policy(&project_tags)).unwrap();
+    let mut sts = sts_model::Sts::new(w, 7);
+    let (carol, dave) = (user(&sts, MAIN, "carol"), user(&sts, MAIN, "dave"));
+    let gft = |tags: Option<Vec<sts_model::Tag>>| {
+        Request::GetFederationToken(GetFederationTokenRequest { name: "f".into(), tags, ..Default::default() })
+    };
+    assert!(call(&mut sts, &carol, gft(None)).is_ok(), "no tags, no sts:TagSession needed");
+    assert_error(call(&mut sts, &carol, gft(tags(&[("Project", "x")]))), ErrorCode::AccessDenied, "sts:TagSession");
+    assert!(call(&mut sts, &dave, gft(tags(&[("Project", "x")]))).is_ok());
+    assert_error(call(&mut sts, &dave, gft(tags(&[("Team", "x")]))), ErrorCode::AccessDenied, "sts:TagSession");
+}
+
+/// The delegation's tags overflow the packed budget with the tag wording (observed for tags).
+#[test]
+fn trade_in_tokens_with_too_many_tags_overflow_in_the_tag_wording() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let many: Vec<sts_model::Tag> = (0..50)
+        .map(|i| sts_model::Tag::new(format!("k{i:02}-{:x}", i * 7919), format!("{:064x}", (i as u128 + 1) * 0x9e3779b97f4a7c15)))
+        .collect();
+    let token = sts.issue_trade_in_token_with_tags(&role_arn("demo"), after(600), many).unwrap();
+    let err =
+        call(&mut sts, &alice, Request::GetDelegatedAccessToken(GetDelegatedAccessTokenRequest { trade_in_token: token })).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PackedPolicyTooLarge);
+    assert!(err.message.starts_with("Packed size of session tags consumes "), "{}", err.message);
+}
+
+/// The JWT payload of a web identity token, decoded (base64url, no padding).
+fn jwt_payload(token: &str) -> String {
+    use base64::Engine as _;
+    let part = token.split('.').nth(1).expect("three parts");
+    String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+/// The model signs payloads of up to 16 KiB (its inferred limit) and refuses larger ones with
+/// JWTPayloadSizeExceededException: a payload of exactly 16384 bytes is signed, one byte more is not.
+/// Tags stay within STS's tag limits (keys up to 128 characters, values up to 256, 50 tags).
+#[test]
+fn web_identity_token_payloads_stop_at_16_kib() {
+    const LIMIT: usize = 16 * 1024;
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let request = |tags: &[sts_model::Tag]| {
+        Request::GetWebIdentityToken(GetWebIdentityTokenRequest {
+            audience: vec!["https://api.example".into()],
+            signing_algorithm: "RS256".into(),
+            tags: Some(tags.to_vec()),
+            ..Default::default()
+        })
+    };
+    let token_of = |r: Response| match r {
+        Response::GetWebIdentityToken(r) => r.web_identity_token.unwrap(),
+        other => panic!("{other:?}"),
+    };
+    // A full tag takes 128 + 240 + 6 bytes (`"key":"value",`); the last tag takes what is left
+    // (under 374 bytes: up to 256 in its value, the rest in its one-character key).
+    let full = |i: usize| sts_model::Tag::new(format!("{i:02}{}", "k".repeat(126)), "v".repeat(240));
+    let mut tags: Vec<sts_model::Tag> = vec![sts_model::Tag::new("l", "")];
+    loop {
+        let size = jwt_payload(&token_of(call(&mut sts, &alice, request(&tags)).unwrap())).len();
+        if size + 374 > LIMIT {
+            let missing = LIMIT - size;
+            let last = tags.last_mut().unwrap();
+            last.value = "v".repeat(missing.min(256));
+            last.key.push_str(&"l".repeat(missing.saturating_sub(256)));
+            assert!(last.key.len() <= 128);
+            break;
+        }
+        tags.insert(0, full(tags.len()));
+    }
+    assert!(tags.len() <= 50);
+    let token = token_of(call(&mut sts, &alice, request(&tags)).expect("a payload of exactly 16 KiB is signed"));
+    assert_eq!(jwt_payload(&token).len(), LIMIT);
+    tags.last_mut().unwrap().value.push('v');
+    assert_error(call(&mut sts, &alice, request(&tags)), ErrorCode::JWTPayloadSizeExceededException, "exceeds the maximum allowed size");
+}
+
+/// Outbound tokens name an account-specific issuer shaped like AWS's
+/// `https://{id}.tokens.sts.global.api.aws`, the same for every token of the account and another
+/// for another account.
+#[test]
+fn web_identity_tokens_name_the_accounts_issuer() {
+    use sts_model::web_identity::issuer;
+    let shape = regex::Regex::new(r"^https://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tokens\.sts\.global\.api\.aws$")
+        .unwrap();
+    assert!(shape.is_match(&issuer(MAIN)), "{}", issuer(MAIN));
+    assert_eq!(issuer(MAIN), issuer(MAIN));
+    assert_ne!(issuer(MAIN), issuer(OTHER));
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let Response::GetWebIdentityToken(r) = call(&mut sts, &alice, gwit("RS256", None)).unwrap() else { panic!() };
+    let claims: serde_json::Value = serde_json::from_str(&jwt_payload(&r.web_identity_token.unwrap())).unwrap();
+    assert_eq!(claims["iss"], issuer(MAIN));
+}
+
+/// What the mock asks of the model besides calls: the configuration it was built with, the ARN
+/// and the secret of any key (to journal and to verify signatures), and fresh request ids.
+#[test]
+fn the_model_answers_for_its_configuration_keys_and_request_ids() {
+    let config = StsConfig { partition: "aws-cn".into(), region: Some("cn-north-1".into()), session_token_padding: 8, max_sessions: 5 };
+    let mut sts = sts_with(config.clone());
+    assert_eq!(sts.config(), &config);
+    let alice = user(&sts, MAIN, "alice");
+    let bob = user(&sts, MAIN, "bob");
+    let root = root(&sts, MAIN);
+    let key = |c: &Caller| match c {
+        Caller::Credentials { access_key_id, .. } => access_key_id.clone(),
+        Caller::Anonymous => unreachable!(),
+    };
+    assert_eq!(sts.arn_of(&key(&alice)).as_deref(), Some("arn:aws-cn:iam::123456789012:user/alice"));
+    assert_eq!(sts.arn_of(&key(&bob)).as_deref(), Some("arn:aws-cn:iam::123456789012:user/ops/bob"));
+    assert_eq!(sts.arn_of(&key(&root)).as_deref(), Some("arn:aws-cn:iam::123456789012:root"));
+    assert_eq!(sts.arn_of("AKIAUNKNOWNUNKNOWN00"), None);
+    let role_arn = "arn:aws-cn:iam::123456789012:role/demo".to_string();
+    let creds = credentials(call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { role_arn, ..assume("demo", "s") })));
+    assert_eq!(sts.arn_of(&creds.access_key_id).as_deref(), Some("arn:aws-cn:sts::123456789012:assumed-role/demo/s"));
+
+    let alice_secret = sts.world().user(MAIN, "alice").unwrap().access_keys[0].secret_access_key.clone();
+    assert_eq!(sts.secret_for(&key(&alice)), Some(alice_secret.as_str()));
+    assert_eq!(sts.secret_for(&creds.access_key_id), Some(creds.secret_access_key.as_str()));
+    assert_eq!(sts.secret_for("AKIAUNKNOWNUNKNOWN00"), None);
+
+    // Request ids are UUIDs, as AWS's are (`x-amzn-RequestId`), and never repeat.
+    let uuid = regex::Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").unwrap();
+    let (first, second) = (sts.request_id(), sts.request_id());
+    assert!(uuid.is_match(&first) && uuid.is_match(&second), "{first} {second}");
+    assert_ne!(first, second);
+}

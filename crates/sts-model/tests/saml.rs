@@ -389,3 +389,14 @@ fn a_context_provider_fills_trusted_identity_propagation_context() {
     assert_eq!(origin.subject.as_deref(), Some("alice@example.com"));
     assert_eq!(origin.federated_provider_arn.as_deref(), Some(PROVIDER));
 }
+
+/// PrincipalArn must be an IAM SAML provider's ARN: the same `saml-provider/corp` under another
+/// service is no provider at all, and is answered as an unknown provider is, even by an assertion
+/// that pairs the role with exactly that ARN.
+#[test]
+fn the_principal_arn_must_be_an_iam_saml_provider() {
+    let elsewhere = "arn:aws:sts::123456789012:saml-provider/corp";
+    let mut req = request(ROLE, assertion().role(ROLE, elsewhere).sign());
+    req.principal_arn = elsewhere.into();
+    refused(call(req), ErrorCode::InvalidIdentityToken, &format!("SAML provider {elsewhere} does not exist"));
+}

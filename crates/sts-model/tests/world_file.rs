@@ -140,3 +140,21 @@ fn a_replaced_users_old_keys_stop_working() {
     assert!(world.long_term_key("AKIAALICEALICEALICE1").is_none());
     assert!(world.long_term_key("AKIAALICEALICEALICE2").is_some());
 }
+
+/// A world file's settings configure the model: partition, endpoint and token padding replace the
+/// defaults, and what the file leaves unset keeps them.
+#[test]
+fn settings_configure_the_model() {
+    use sts_model::StsConfig;
+    let file = WorldFile::parse("[settings]\npartition = \"aws-cn\"\nregion = \"cn-north-1\"\nsession_token_padding = 64\n").unwrap();
+    let config = StsConfig::default().with_settings(&file.settings);
+    assert_eq!(config.partition, "aws-cn");
+    assert_eq!(config.region.as_deref(), Some("cn-north-1"));
+    assert_eq!(config.session_token_padding, 64);
+    assert_eq!(config.max_sessions, StsConfig::default().max_sessions, "not a setting");
+    // The global endpoint is a setting too; unset fields keep what the configuration had.
+    let global = WorldFile::parse("[settings]\nregion = \"global\"\n").unwrap();
+    let start = StsConfig { partition: "aws-us-gov".into(), session_token_padding: 7, ..StsConfig::default() };
+    let config = start.clone().with_settings(&global.settings);
+    assert_eq!(config, StsConfig { region: None, ..start });
+}
