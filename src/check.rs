@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use sts_harness::conformance::provision::{self, Provisioned};
 use sts_harness::conformance::{self, Endpoint, InProcess, MockHttp, Profile, Scenario, Status, Target, TlsOptions, report, runner};
 
 /// How to reach the built-in mock.
@@ -23,9 +24,21 @@ pub enum Via {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Run against this STS endpoint (e.g. http://127.0.0.1:5000) instead of the built-in mock;
-    /// needs --profile.
-    #[arg(long, requires = "profile")]
+    /// needs --profile, or --provision.
+    #[arg(long)]
     endpoint: Option<String>,
+    /// Create the suite's world on the endpoint through its IAM API (names prefixed per run),
+    /// as the bootstrap credentials of AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+    /// (/ AWS_SESSION_TOKEN), fill the profile's symbols and principals from it, run, and delete it.
+    /// Without --profile, the features are those the endpoint can be given this way.
+    #[arg(long, requires = "endpoint")]
+    provision: bool,
+    /// With --provision: leave what was created in place (for debugging).
+    #[arg(long, requires = "provision")]
+    keep: bool,
+    /// With --provision: the IAM endpoint, when it is not the STS endpoint (AWS: https://iam.amazonaws.com).
+    #[arg(long, requires = "provision", value_name = "URL")]
+    iam_endpoint: Option<String>,
     /// Profile of the endpoint: symbols, principals, claimed features, known deviations (TOML;
     /// see scenarios/README.md).
     #[arg(long, requires = "endpoint")]
@@ -79,10 +92,22 @@ pub fn load(dir: Option<&Path>, filter: Option<&str>) -> Result<Vec<Scenario>, S
     Ok(all.into_iter().filter(|s| filter.is_none_or(|f| s.id.contains(f))).collect())
 }
 
-fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Box<dyn Target>, String> {
-    if let (Some(url), Some(path)) = (&args.endpoint, &args.profile) {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let profile = Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+/// What `target` built: the target, and the world `--provision` created (deleted after the run).
+struct Prepared {
+    target: Box<dyn Target>,
+    provisioned: Option<Provisioned>,
+}
+
+fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Prepared, String> {
+    if let Some(url) = &args.endpoint {
+        let profile = match &args.profile {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+                Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            None if args.provision => provision::default_profile(url),
+            None => return Err("--endpoint needs --profile (what the endpoint holds), or --provision to create it".into()),
+        };
         let ca_pem = match &args.ca_cert {
             Some(path) => Some(std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?),
             None => None,
@@ -90,25 +115,46 @@ fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Box<dyn Target>, Strin
         if args.insecure {
             eprintln!("sts-harness check: WARNING: --insecure: the endpoint's TLS certificate is not verified");
         }
-        let endpoint = Endpoint::with_tls(url, profile, &TlsOptions { ca_pem, insecure: args.insecure })?;
+        let mut endpoint = Endpoint::with_tls(url, profile, &TlsOptions { ca_pem, insecure: args.insecure })?;
         // An endpoint that is not there, or is not STS, stops the run with one message (exit 2).
         endpoint.probe()?;
-        return Ok(Box::new(endpoint));
+        let provisioned = if args.provision {
+            let world = suite_world(dir)?;
+            let bootstrap = provision::bootstrap_from_env()?;
+            let iam_url = args.iam_endpoint.clone().unwrap_or_else(|| url.clone());
+            let created = Provisioned::create(&endpoint, &iam_url, bootstrap, world.world())?;
+            // Printed even with --quiet: the prefix is how a kept world is found again.
+            eprintln!("sts-harness check: provisioned {} resources named {}*", created.count(), created.prefix);
+            if !args.quiet {
+                for why in &created.left_out {
+                    eprintln!("  left out: {why}");
+                }
+            }
+            endpoint.adopt(created.symbols.clone(), created.principals.clone());
+            Some(created)
+        } else {
+            None
+        };
+        return Ok(Prepared { target: Box::new(endpoint), provisioned });
     }
     let world = match dir {
-        Some(d) => {
-            let path = d.join("world.toml");
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-            Some(conformance::SuiteWorld::parse(&text)?)
-        }
+        Some(_) => Some(suite_world(dir)?),
         None => None,
     };
-    Ok(match (args.via, world) {
+    let target: Box<dyn Target> = match (args.via, world) {
         (Via::InProcess, Some(w)) => Box::new(InProcess::with_world(w, args.seed)),
         (Via::InProcess, None) => Box::new(InProcess::new(args.seed)),
         (Via::Http, Some(w)) => Box::new(MockHttp::with_world(w, args.seed)),
         (Via::Http, None) => Box::new(MockHttp::new(args.seed)),
-    })
+    };
+    Ok(Prepared { target, provisioned: None })
+}
+
+/// The suite world beside the scenarios (`world.toml` of the suite directory).
+fn suite_world(dir: Option<&Path>) -> Result<conformance::SuiteWorld, String> {
+    let path = suite_dir(dir).join("world.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    conformance::SuiteWorld::parse(&text)
 }
 
 /// Prints progress: a bar on a terminal, a line per tenth (and per failure) otherwise.
@@ -175,6 +221,25 @@ fn check_deviations_name_scenarios(args: &CheckArgs, scenarios: &[Scenario]) -> 
     Err(format!("{}: {} deviation(s) name no scenario of the suite: {}", path.display(), unknown.len(), unknown.join(", ")))
 }
 
+/// On Ctrl-C, deletes what `--provision` created, then exits 130.
+fn delete_on_interrupt(provisioned: std::sync::Arc<std::sync::Mutex<Option<Provisioned>>>) {
+    if provisioned.lock().map(|p| p.is_none()).unwrap_or(true) {
+        return;
+    }
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+        if runtime.block_on(tokio::signal::ctrl_c()).is_ok() {
+            eprintln!("sts-harness check: interrupted: deleting the provisioned world");
+            if let Some(mut created) = provisioned.lock().unwrap_or_else(|e| e.into_inner()).take()
+                && let Err(e) = created.delete()
+            {
+                eprintln!("sts-harness check: {e}");
+            }
+            std::process::exit(130);
+        }
+    });
+}
+
 /// Runs `check`.
 pub fn run(args: CheckArgs) -> ExitCode {
     match check(&args) {
@@ -196,11 +261,19 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
         check_deviations_name_scenarios(args, &scenarios)?;
     }
     // The world beside the scenarios that were loaded (a working directory's suite brings its own).
-    let mut target = target(args, Some(&suite_dir(args.scenarios.as_deref())))?;
+    let Prepared { mut target, provisioned } = target(args, Some(&suite_dir(args.scenarios.as_deref())))?;
+    // What --provision created is deleted on every way out: after the run, and on Ctrl-C.
+    let provisioned = std::sync::Arc::new(std::sync::Mutex::new(provisioned.filter(|_| !args.keep)));
+    delete_on_interrupt(std::sync::Arc::clone(&provisioned));
     let progress = Progress::new(scenarios.len(), args.quiet);
     let started = Instant::now();
     let results = runner::run(target.as_mut(), &scenarios, |done, _, result| progress.tick(done, result));
     progress.finish();
+    if let Some(mut created) = provisioned.lock().unwrap_or_else(|e| e.into_inner()).take()
+        && let Err(e) = created.delete()
+    {
+        eprintln!("sts-harness check: deleting the provisioned world: {e}");
+    }
     let run = report::Run { target: target.name(), results: scenarios.iter().zip(results).collect(), elapsed: started.elapsed() };
     print!("{}", report::summary(&run));
     if let Some(path) = &args.junit {

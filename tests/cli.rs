@@ -98,20 +98,23 @@ fn an_endpoint_that_is_not_sts_stops_the_gate() {
     assert!(stderr.contains("a GetCallerIdentity signed as alice") && stderr.contains("a GetSessionToken got HTTP 200"), "{stderr}");
 }
 
+/// Stops a server however the test ends (a failed assertion must not leave it running, nor cargo
+/// waiting on its pipe).
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
 /// `serve --tls` answers over HTTPS with a certificate it generates and writes to a file;
 /// `check` refuses it until told to trust it (`--ca-cert`), or told not to verify (`--insecure`,
 /// with a warning). An untrusted certificate is a transport error: exit 2, never a scenario result.
 #[test]
 fn https_endpoints_are_trusted_through_the_ca_given() {
     use std::io::BufRead;
-    /// Stops the server however the test ends (a failed assertion must not leave it running).
-    struct Killed(std::process::Child);
-    impl Drop for Killed {
-        fn drop(&mut self) {
-            self.0.kill().ok();
-            self.0.wait().ok();
-        }
-    }
     let mut serve = Killed(
         Command::new(env!("CARGO_BIN_EXE_sts-harness"))
             .args(["serve", "--tls", "--port", "0", "--quiet"])
@@ -207,4 +210,82 @@ fn an_endpoint_without_get_caller_identity_is_still_checked() {
     // moto's profile lists this scenario as a deviation: the canned 200 is its expected failure.
     assert!(stdout.contains("1 expected failures"), "{stdout}{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+}
+
+/// Starts `serve` on a free port and returns it with its URL (read from its first line).
+fn serve(args: &[&str]) -> (Killed, String) {
+    use std::io::BufRead;
+    let mut serve = Killed(
+        Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+            .args(["serve", "--port", "0", "--quiet"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let listening = std::io::BufReader::new(serve.0.stdout.take().unwrap()).lines().next().unwrap().unwrap();
+    let url = listening.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("an http URL").to_owned();
+    (serve, url)
+}
+
+/// The status of a plain `GET` to `url` + `path`.
+fn get_status(url: &str, path: &str) -> u16 {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// `check --provision` against `serve`: the suite's world is created through the endpoint's IAM
+/// API as the bootstrap key (`serve`'s default user `test`), every name carries the run's prefix,
+/// the scenarios pass against it, and it is gone afterwards (`--keep` leaves it). Without
+/// bootstrap credentials the run stops before anything is created.
+#[test]
+fn a_provisioned_run_creates_the_world_through_iam_and_deletes_it() {
+    let (_serve, url) = serve(&[]);
+    let check = |extra: &[&str], with_key: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sts-harness"));
+        command.args(["check", "--endpoint", &url, "--provision", "--quiet"]).args(extra);
+        command.env_remove("AWS_SESSION_TOKEN").env_remove("AWS_PROFILE");
+        if with_key {
+            command
+                .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+                .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        } else {
+            command.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY");
+        }
+        let out = command.output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // The prefix printed by a run: `provisioned N resources named sthXXXXXX-*`.
+    let prefix_of = |stderr: &str| -> String {
+        let line = stderr.lines().find(|l| l.contains("provisioned ")).unwrap_or_else(|| panic!("no provisioning line: {stderr}"));
+        line.split_whitespace().last().unwrap().trim_end_matches('*').to_owned()
+    };
+    // Whether the user `alice` of a run exists on the endpoint (the admin API hands out its key).
+    let alice_exists = |prefix: &str| get_status(&url, &format!("/__sts/credentials?account=123456789012&user={prefix}alice")) == 200;
+
+    let (code, stdout, stderr) = check(&["--keep"], true);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+    // The roles' sessions are named after the created roles (the scenarios' ${role.demo.name}).
+    let kept = prefix_of(&stderr);
+    assert!(kept.starts_with("sth") && kept.ends_with('-') && kept.len() == 10, "{kept}");
+    assert!(alice_exists(&kept), "--keep leaves the world: {stderr}");
+
+    let (code, stdout, stderr) = check(&["--filter", "assume-role/basics/"], true);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let deleted = prefix_of(&stderr);
+    assert_ne!(deleted, kept, "each run has its own prefix");
+    assert!(stdout.contains("passed, 0 failed"), "{stdout}");
+    assert!(!alice_exists(&deleted), "the world is deleted after the run");
+    assert!(alice_exists(&kept), "another run's world is left alone");
+
+    let (code, _, stderr) = check(&[], false);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
 }

@@ -26,6 +26,7 @@
 
 pub mod contract;
 pub mod profile;
+pub mod provision;
 pub mod report;
 pub mod runner;
 pub mod scenario;

@@ -198,6 +198,15 @@ impl Run<'_> {
     }
 
     fn fill(&self, template: &str) -> Result<String, Stop> {
+        self.fill_with(template, |value| value)
+    }
+
+    /// Fills a regular expression: symbols stand for their text (`.` in a value is a dot).
+    fn fill_pattern(&self, template: &str) -> Result<String, Stop> {
+        self.fill_with(template, |value| regex::escape(&value))
+    }
+
+    fn fill_with(&self, template: &str, quote: impl Fn(String) -> String) -> Result<String, Stop> {
         let lookup = |name: &str| {
             if let Some(spec) = name.strip_prefix("repeat:") {
                 // `${repeat:ab:3}` = `ababab`: long values without long files.
@@ -215,13 +224,27 @@ impl Run<'_> {
                 "region" => return Some(self.binding.region.clone()),
                 _ => {}
             }
-            self.saved.get(name).or_else(|| self.binding.symbols.get(name)).cloned()
+            self.saved.get(name).or_else(|| self.binding.symbols.get(name)).cloned().or_else(|| self.derived(name))
         };
+        let lookup = |name: &str| lookup(name).map(&quote);
         substitute(template, lookup).map_err(|e| match e {
             Unresolved::Unknown(name) if self.lenient_symbols => Stop::Skip(format!("the profile has no symbol {name}")),
             Unresolved::Unknown(name) => Stop::Fail(format!("unknown symbol ${{{name}}}")),
             Unresolved::Unclosed => Stop::Fail(format!("unclosed ${{ in {template:?}")),
         })
+    }
+
+    /// Symbols that follow from others, so that no profile has to write them: `role.<r>.name` and
+    /// `user.<u>.name` (the last segment of the ARN: a provisioned run prefixes names), and
+    /// `policy.<p>` (a managed policy of the account, `arn:<partition>:iam::<account>:policy/<p>`).
+    fn derived(&self, name: &str) -> Option<String> {
+        let symbol = |key: &str| self.saved.get(key).or_else(|| self.binding.symbols.get(key));
+        if let Some(base) = name.strip_suffix(".name").filter(|b| b.starts_with("role.") || b.starts_with("user.")) {
+            return symbol(base).and_then(|arn| arn.rsplit('/').next()).map(str::to_owned);
+        }
+        let policy = name.strip_prefix("policy.")?;
+        let partition = symbol("partition").map_or("aws", String::as_str);
+        Some(format!("arn:{partition}:iam::{}:policy/{policy}", symbol("account")?))
     }
 
     fn signer(&self, step: &Step) -> Result<Option<Principal>, Stop> {
@@ -458,7 +481,7 @@ impl Run<'_> {
                 }
                 if let Some(pattern) = &expect.message {
                     let message = e.text_of("Message").unwrap_or_default();
-                    let pattern = self.fill(pattern)?;
+                    let pattern = self.fill_pattern(pattern)?;
                     let re = regex::Regex::new(&pattern).map_err(|err| Stop::Fail(format!("message regex: {err}")))?;
                     if !re.is_match(&message) {
                         return Err(Stop::Fail(format!("message {message:?} does not match /{pattern}/")));
@@ -541,7 +564,7 @@ impl Run<'_> {
             }
         }
         if let Some(pattern) = &m.regex {
-            let pattern = self.fill(pattern)?;
+            let pattern = self.fill_pattern(pattern)?;
             let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| Stop::Fail(format!("{path}: regex: {e}")))?;
             if !re.is_match(text) {
                 return fail(format!("{} does not match /{pattern}/", snippet(text)));

@@ -7,6 +7,7 @@
 //! | `account`, `account.2`, ... | account ids, in the order of the world (sorted by id) |
 //! | `user.<name>`, `user.<name>.id` | a user's ARN and `AIDA…` id |
 //! | `role.<name>`, `role.<name>.id` | a role's ARN and `AROA…` id |
+//! | `role.<name>.name`, `user.<name>.name`, `policy.<name>` | derived by the runner (last ARN segment; a policy ARN in the account) |
 //! | `mfa.<user>` | the serial number of the user's first MFA device |
 //! | `oidc.<host/path>`, `saml.<name>` | provider ARNs |
 //! | `partition` | `aws` unless the world says otherwise |

@@ -15,6 +15,7 @@ use sts_model::time::format_description::well_known::Rfc3339;
 use sts_model::time::{Duration, OffsetDateTime};
 use sts_model::world::WorldFile;
 use sts_model::{Sts, StsConfig};
+use sts_wire::xml::Element;
 
 use crate::profile::Profile;
 use crate::scenario::Scenario;
@@ -81,6 +82,11 @@ impl SuiteWorld {
     /// Parses the suite world file.
     pub fn parse(text: &str) -> Result<SuiteWorld, String> {
         WorldFile::parse(text).map(|file| SuiteWorld { file }).map_err(|e| format!("world.toml: {e}"))
+    }
+
+    /// The world the file describes.
+    pub fn world(&self) -> &sts_model::world::World {
+        &self.file.world
     }
 
     /// The suite world shipped in `scenarios/world.toml` of this repository.
@@ -348,6 +354,7 @@ impl Target for MockHttp {
 }
 
 /// Any STS endpoint, described by a profile (symbols, principals, claimed features, deviations).
+#[derive(Clone)]
 pub struct Endpoint {
     url: String,
     profile: Profile,
@@ -376,6 +383,73 @@ impl Endpoint {
     /// The `host` the requests are signed for: the URL's authority.
     fn host(&self) -> String {
         self.url.split("://").nth(1).unwrap_or(&self.url).split('/').next().unwrap_or_default().to_owned()
+    }
+
+    /// Whether the endpoint answers the mock's admin API (`GET /__sts/health` → `{"status":"ok"}`).
+    pub fn admin_health(&self) -> bool {
+        let http = Http { runtime: Arc::clone(&self.runtime), client: self.client.clone(), base: self.url.clone(), admin_token: None };
+        let request = HttpRequest { method: "GET".into(), path: "/__sts/health".into(), query: None, headers: vec![], body: vec![] };
+        http.send(&request).is_ok_and(|a| a.status == 200 && a.body.contains("\"ok\""))
+    }
+
+    /// The endpoint's URL, without a trailing slash.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The profile the endpoint is judged with.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// Adds symbols and principals to the profile's (what `--provision` created wins).
+    pub fn adopt(&mut self, symbols: BTreeMap<String, String>, principals: BTreeMap<String, Principal>) {
+        self.profile.symbols.extend(symbols);
+        self.profile.principals.extend(principals);
+    }
+
+    /// Sends `params` (`Action` first; `Version` added) to `url`, signed as `principal` for
+    /// `service` (`sts` in the profile's region, `iam` in `us-east-1`), and returns the answer's
+    /// `…Result` element; an error answer becomes `Code: Message`.
+    pub(crate) fn call_as(&self, principal: &Principal, service: &str, url: &str, params: &[(&str, &str)]) -> Result<Element, String> {
+        let iam = service == "iam";
+        let version = if iam { sts_wire::iam::API_VERSION } else { "2011-06-15" };
+        let mut pairs: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        pairs.push(("Version".into(), version.into()));
+        let action = pairs.first().map(|(_, v)| v.clone()).unwrap_or_default();
+        let body = sts_wire::query::encode_form(&pairs).into_bytes();
+        let host = url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or_default().to_owned();
+        let mut headers =
+            vec![("host".to_string(), host), ("content-type".to_string(), "application/x-www-form-urlencoded; charset=utf-8".to_string())];
+        let credentials = sts_wire::sigv4::Credentials {
+            access_key_id: &principal.access_key_id,
+            secret_access_key: &principal.secret_access_key,
+            session_token: principal.session_token.as_deref(),
+        };
+        let region = if iam { "us-east-1" } else { self.profile.region.as_str() };
+        let http = Http {
+            runtime: Arc::clone(&self.runtime),
+            client: self.client.clone(),
+            base: url.trim_end_matches('/').to_owned(),
+            admin_token: self.profile.admin_token.clone(),
+        };
+        // Signed on the endpoint's clock: a mock's clock may have been moved by the run.
+        let now = if self.profile.admin_api { http.admin_clock(None)? } else { OffsetDateTime::now_utc() };
+        let req = sts_wire::sigv4::Request { method: "POST", path: "/", query: &[], headers: &headers, body: &body };
+        headers.extend(sts_wire::sigv4::sign_for(&req, &credentials, region, service, now));
+        let answer = http.send(&HttpRequest { method: "POST".into(), path: "/".into(), query: None, headers, body })?;
+        let root = sts_wire::xml::parse(&answer.body).map_err(|e| format!("{action}: HTTP {} not XML ({e})", answer.status))?;
+        if let Some(error) = root.child("Error") {
+            return Err(format!(
+                "{action}: {}: {}",
+                error.text_of("Code").unwrap_or_default(),
+                error.text_of("Message").unwrap_or_default()
+            ));
+        }
+        if answer.status >= 300 {
+            return Err(format!("{action}: HTTP {}", answer.status));
+        }
+        Ok(root.child(&format!("{action}Result")).cloned().unwrap_or_default())
     }
 
     /// Asks the endpoint whether it is there and speaks STS: a GetCallerIdentity, signed as the

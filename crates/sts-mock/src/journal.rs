@@ -217,7 +217,7 @@ mod tests {
     fn call(n: u16) -> Call {
         Call {
             at: format!("2024-01-01T00:00:0{n}Z"),
-            operation: (n % 2 == 0).then(|| "AssumeRole".to_string()),
+            operation: n.is_multiple_of(2).then(|| "AssumeRole".to_string()),
             access_key_id: Some("AKIAIOSFODNN7EXAMPLE".into()),
             caller_arn: None,
             parameters: (0..n).map(|i| (format!("Key{i}"), "välue ✓".repeat(i as usize))).collect(),

@@ -254,6 +254,9 @@ impl MockStsBuilder {
     /// other mocks (feature `wiremock`; see [`wiremock`]).
     #[cfg(feature = "wiremock")]
     pub fn responder(mut self) -> wiremock::StsResponder {
+        // As in `try_start`: the test's own rustls clients get a provider.
+        #[cfg(feature = "tls")]
+        tls::install_default_provider();
         wiremock::StsResponder::new(Arc::new(self.take_service()))
     }
 
@@ -264,6 +267,14 @@ impl MockStsBuilder {
 
     /// Binds and starts serving.
     pub async fn try_start(mut self) -> std::io::Result<MockSts> {
+        // rustls over ring becomes the process's crypto provider when none was chosen, so that a
+        // test's own rustls client without a provider of its own (reqwest's `rustls-no-provider`,
+        // which the `sts-harness` crate turns on for every reqwest in the build) works beside the
+        // mock instead of panicking.
+        #[cfg(feature = "tls")]
+        tls::install_default_provider();
+        // Mutated only to hold the TLS certificate.
+        #[cfg_attr(not(feature = "tls"), allow(unused_mut))]
         let mut service = self.take_service();
         #[cfg(feature = "tls")]
         let tls = match self.tls {

@@ -20,6 +20,14 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::TlsAcceptor;
 
+/// Makes rustls over ring the process's default crypto provider, unless one was chosen already.
+pub(crate) fn install_default_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing a race to another thread installing one is fine: a provider is then in place.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// A TLS handshake that has not finished by then is abandoned (a client that connects and sends
 /// nothing must not hold a task forever).
 pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);

@@ -703,6 +703,12 @@ impl World {
         self.managed_policies.get(arn).map(ManagedPolicy::document)
     }
 
+    /// The customer managed policies of `account` (ARN and default document), in ARN order.
+    pub fn managed_policies_of<'a>(&'a self, account: &'a str) -> impl Iterator<Item = (&'a String, &'a str)> + 'a {
+        let marker = format!(":iam::{account}:policy/");
+        self.managed_policies.iter().filter(move |(arn, _)| arn.contains(&marker)).map(|(arn, p)| (arn, p.document()))
+    }
+
     /// A managed policy with its versions and metadata.
     pub fn managed_policy_entry(&self, arn: &str) -> Option<&ManagedPolicy> {
         self.managed_policies.get(arn)
