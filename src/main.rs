@@ -1,6 +1,7 @@
 //! The `sts-harness` command line: run the conformance suite, list its scenarios, serve the mock.
 
 mod check;
+mod explore;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,9 @@ enum Command {
     /// Run the conformance suite against the built-in mock (default) or an endpoint, print a
     /// summary table, write reports; the exit code is 0 only if nothing failed.
     Check(check::CheckArgs),
+    /// Run random call sequences against an endpoint and the model side by side; write each
+    /// divergence, shrunk, as a scenario file that `check` replays.
+    Explore(explore::ExploreArgs),
     /// Serve the mock STS over HTTP until Ctrl-C, logging one line per call.
     Serve {
         /// Address to bind (127.0.0.1 keeps the mock off the network).
@@ -237,5 +241,6 @@ fn main() -> ExitCode {
             }
         },
         Command::Check(args) => check::run(args),
+        Command::Explore(args) => explore::run(args),
     }
 }

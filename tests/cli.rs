@@ -289,3 +289,31 @@ fn a_provisioned_run_creates_the_world_through_iam_and_deletes_it() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
 }
+
+/// `explore` against the mock's own server on the suite world, with its shipped profile: the
+/// model and the server agree on every sequence (any divergence is a bug between them), and the
+/// summary says how many ran.
+#[test]
+fn exploring_the_mocks_own_server_finds_no_divergence() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let world = root.join("scenarios/world.toml");
+    let (_serve, url) = serve(&["--world", world.to_str().unwrap()]);
+    let out_dir = std::env::temp_dir().join(format!("sts-harness-explore-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+        .args(["explore", "--endpoint", &url, "--seconds", "3", "--seed", "5", "--quiet"])
+        .arg("--profile")
+        .arg(root.join("scenarios/profiles/sts-harness.toml"))
+        .arg("--out")
+        .arg(&out_dir)
+        .arg("--scenarios")
+        .arg(root.join("scenarios"))
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("0 divergence(s) found"), "{stdout}");
+    let sequences: usize = stdout.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(sequences > 10, "{stdout}");
+    assert!(out_dir.join("world.toml").exists(), "the replay directory holds the world");
+    std::fs::remove_dir_all(&out_dir).ok();
+}

@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod contract;
+pub mod explore;
 pub mod profile;
 pub mod provision;
 pub mod report;

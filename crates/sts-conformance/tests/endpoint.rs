@@ -61,3 +61,18 @@ fn a_listed_deviation_that_passes_fails_the_gate_and_a_missing_symbol_skips() {
     assert!(!status("get-caller-identity/identity/iam-user").is_ok());
     assert_eq!(status("get-caller-identity/identity/assumed-role"), Status::Skipped("the profile has no symbol role.tagged".into()));
 }
+
+/// The shipped profile of `serve --world scenarios/world.toml` names what that world holds: its
+/// ids and keys follow from the file, and this keeps the profile true when the world changes.
+#[test]
+fn the_shipped_profile_of_serve_matches_the_suite_world() {
+    let text = std::fs::read_to_string(shipped_scenarios_dir().join("world.toml")).unwrap();
+    let expected = profile_for(&WorldFile::parse(&text).unwrap());
+    let shipped = std::fs::read_to_string(shipped_scenarios_dir().join("profiles/sts-harness.toml")).unwrap();
+    let shipped = Profile::parse(&shipped).unwrap();
+    assert_eq!(shipped.symbols, expected.symbols);
+    assert_eq!(shipped.principals, expected.principals);
+    assert!(shipped.admin_api && shipped.deviations.is_empty());
+    let missing: Vec<&String> = expected.features.iter().filter(|f| !shipped.features.contains(f)).collect();
+    assert!(missing.is_empty(), "the profile claims every feature an endpoint can: {missing:?}");
+}
