@@ -40,7 +40,8 @@ pub struct CheckArgs {
     #[arg(long, requires = "provision", value_name = "URL")]
     iam_endpoint: Option<String>,
     /// Profile of the endpoint: symbols, principals, claimed features, known deviations (TOML;
-    /// see scenarios/README.md).
+    /// see scenarios/README.md), or the name of a built-in one: moto, localstack, ceph-rgw,
+    /// sts-harness (serve --world on the suite world).
     #[arg(long, requires = "endpoint")]
     profile: Option<PathBuf>,
     /// Trust this CA certificate (PEM) for an https:// endpoint, besides the platform's roots.
@@ -76,19 +77,23 @@ pub struct CheckArgs {
     quiet: bool,
 }
 
-/// The suite's directory: the one given, else `./scenarios` when it holds a suite, else the one
-/// built in. Scenarios and their world always come from the same place.
-pub fn suite_dir(dir: Option<&Path>) -> PathBuf {
+/// The suite's directory: the one given, else `./scenarios` when it holds a suite, else none:
+/// the suite built into the binary. Scenarios and their world always come from the same place.
+pub fn suite_dir(dir: Option<&Path>) -> Option<PathBuf> {
     match dir {
-        Some(d) => d.to_path_buf(),
-        None if Path::new("scenarios/world.toml").exists() => PathBuf::from("scenarios"),
-        None => conformance::shipped_scenarios_dir(),
+        Some(d) => Some(d.to_path_buf()),
+        None if Path::new("scenarios/world.toml").exists() => Some(PathBuf::from("scenarios")),
+        None => None,
     }
 }
 
 /// The suite, filtered.
 pub fn load(dir: Option<&Path>, filter: Option<&str>) -> Result<Vec<Scenario>, String> {
-    let all = conformance::suite(&suite_dir(dir)).map_err(|e| e.to_string())?;
+    let all = match suite_dir(dir) {
+        Some(dir) => conformance::suite(&dir),
+        None => conformance::embedded_suite(),
+    }
+    .map_err(|e| e.to_string())?;
     Ok(all.into_iter().filter(|s| filter.is_none_or(|f| s.id.contains(f))).collect())
 }
 
@@ -102,7 +107,7 @@ fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Prepared, String> {
     if let Some(url) = &args.endpoint {
         let profile = match &args.profile {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+                let text = profile_text(path)?;
                 Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
             }
             None if args.provision => provision::default_profile(url),
@@ -137,24 +142,44 @@ fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Prepared, String> {
         };
         return Ok(Prepared { target: Box::new(endpoint), provisioned });
     }
-    let world = match dir {
-        Some(_) => Some(suite_world(dir)?),
-        None => None,
-    };
-    let target: Box<dyn Target> = match (args.via, world) {
-        (Via::InProcess, Some(w)) => Box::new(InProcess::with_world(w, args.seed)),
-        (Via::InProcess, None) => Box::new(InProcess::new(args.seed)),
-        (Via::Http, Some(w)) => Box::new(MockHttp::with_world(w, args.seed)),
-        (Via::Http, None) => Box::new(MockHttp::new(args.seed)),
+    let world = suite_world(dir)?;
+    let target: Box<dyn Target> = match args.via {
+        Via::InProcess => Box::new(InProcess::with_world(world, args.seed)),
+        Via::Http => Box::new(MockHttp::with_world(world, args.seed)),
     };
     Ok(Prepared { target, provisioned: None })
 }
 
-/// The suite world beside the scenarios (`world.toml` of the suite directory).
+/// A profile's text: the file, or, for a name that is not a file (`moto`, `localstack`,
+/// `ceph-rgw`, `sts-harness`), the built-in profile of that implementation.
+pub fn profile_text(path: &Path) -> Result<String, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let builtin = path.to_str().and_then(|name| conformance::embedded::file(&format!("profiles/{name}.toml")));
+            builtin.map(str::to_owned).ok_or_else(|| {
+                let names: Vec<&str> =
+                    conformance::embedded::FILES.iter().filter_map(|(p, _)| p.strip_prefix("profiles/")?.strip_suffix(".toml")).collect();
+                format!("reading {}: {e} (built-in profiles: {})", path.display(), names.join(", "))
+            })
+        }
+    }
+}
+
+/// The suite world beside the scenarios (`world.toml` of the suite directory, or the built-in one).
 fn suite_world(dir: Option<&Path>) -> Result<conformance::SuiteWorld, String> {
-    let path = suite_dir(dir).join("world.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    conformance::SuiteWorld::parse(&text)
+    conformance::SuiteWorld::parse(&world_text(dir)?)
+}
+
+/// The text of the suite's world file.
+pub fn world_text(dir: Option<&Path>) -> Result<String, String> {
+    match suite_dir(dir) {
+        Some(dir) => {
+            let path = dir.join("world.toml");
+            std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))
+        }
+        None => Ok(conformance::embedded::file("world.toml").unwrap_or_default().to_owned()),
+    }
 }
 
 /// Prints progress: a bar on a terminal, a line per tenth (and per failure) otherwise.
@@ -212,7 +237,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 /// the new one fails unexplained. The whole suite must be loaded to tell, so filtered runs skip this.
 fn check_deviations_name_scenarios(args: &CheckArgs, scenarios: &[Scenario]) -> Result<(), String> {
     let (Some(_), Some(path)) = (&args.endpoint, &args.profile) else { return Ok(()) };
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = profile_text(path)?;
     let profile = Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let unknown: Vec<&str> = profile.deviations.keys().map(String::as_str).filter(|id| !scenarios.iter().any(|s| s.id == *id)).collect();
     if unknown.is_empty() {
@@ -261,7 +286,7 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
         check_deviations_name_scenarios(args, &scenarios)?;
     }
     // The world beside the scenarios that were loaded (a working directory's suite brings its own).
-    let Prepared { mut target, provisioned } = target(args, Some(&suite_dir(args.scenarios.as_deref())))?;
+    let Prepared { mut target, provisioned } = target(args, args.scenarios.as_deref())?;
     // What --provision created is deleted on every way out: after the run, and on Ctrl-C.
     let provisioned = std::sync::Arc::new(std::sync::Mutex::new(provisioned.filter(|_| !args.keep)));
     delete_on_interrupt(std::sync::Arc::clone(&provisioned));

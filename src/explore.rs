@@ -18,7 +18,8 @@ pub struct ExploreArgs {
     #[arg(long)]
     endpoint: String,
     /// Its profile: symbols, principals, claimed features (`clock-control` lets sequences move the
-    /// clock) and known deviations (divergences like them are not reported again).
+    /// clock) and known deviations (divergences like them are not reported again); a file, or a
+    /// built-in name (moto, localstack, ceph-rgw, sts-harness).
     #[arg(long)]
     profile: PathBuf,
     /// How long to explore.
@@ -62,11 +63,9 @@ pub fn run(args: ExploreArgs) -> ExitCode {
 }
 
 fn explore(args: &ExploreArgs) -> Result<usize, String> {
-    let dir = check::suite_dir(args.scenarios.as_deref());
-    let world_path = dir.join("world.toml");
-    let world_text = std::fs::read_to_string(&world_path).map_err(|e| format!("reading {}: {e}", world_path.display()))?;
+    let world_text = check::world_text(args.scenarios.as_deref())?;
     let world = SuiteWorld::parse(&world_text)?;
-    let profile_text = std::fs::read_to_string(&args.profile).map_err(|e| format!("reading {}: {e}", args.profile.display()))?;
+    let profile_text = check::profile_text(&args.profile)?;
     let profile = Profile::parse(&profile_text).map_err(|e| format!("{}: {e}", args.profile.display()))?;
     let ca_pem = match &args.ca_cert {
         Some(path) => Some(std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?),

@@ -317,3 +317,35 @@ fn exploring_the_mocks_own_server_finds_no_divergence() {
     assert!(out_dir.join("world.toml").exists(), "the replay directory holds the world");
     std::fs::remove_dir_all(&out_dir).ok();
 }
+
+/// The suite travels inside the binary: from a directory with no `scenarios/`, `check` runs the
+/// built-in suite and world, and a profile may be named instead of given as a file.
+#[test]
+fn the_built_in_suite_runs_from_an_empty_directory() {
+    let empty = std::env::temp_dir().join(format!("sts-harness-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-harness")).current_dir(&empty).args(["check", "--quiet"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let suite = sts_harness::conformance::embedded_suite().unwrap();
+    assert!(stdout.contains(&format!("{} passed, 0 failed", suite.len())), "{stdout}");
+    assert!(stdout.contains("(STS 2011-06-15, botocore 1.44.8)"), "the summary names the suite and model versions: {stdout}");
+    // A name that is no file and no built-in profile: the error lists the built-in ones.
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+        .current_dir(&empty)
+        .args(["check", "--endpoint", "http://127.0.0.1:9", "--profile", "nothing-like-this"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("built-in profiles: ceph-rgw, localstack, moto, sts-harness"), "{stderr}");
+    // A built-in name is read as that profile (the endpoint is absent: exit 2 at the probe, not at the profile).
+    let out = Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+        .current_dir(&empty)
+        .args(["check", "--endpoint", "http://127.0.0.1:9", "--profile", "moto", "--filter", "get-caller-identity/"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot reach"), "{stderr}");
+    std::fs::remove_dir_all(&empty).ok();
+}

@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod contract;
+pub mod embedded;
 pub mod explore;
 pub mod profile;
 pub mod provision;
@@ -47,7 +48,15 @@ pub fn suite(dir: &std::path::Path) -> Result<Vec<Scenario>, scenario::LoadError
     Ok(all)
 }
 
-/// The scenarios directory of this repository (for tests and `cargo run`).
+/// The whole built-in suite: the generated input-contract scenarios, then the embedded files.
+pub fn embedded_suite() -> Result<Vec<Scenario>, scenario::LoadError> {
+    let mut all = contract::scenarios();
+    all.extend(embedded::scenarios()?);
+    Ok(all)
+}
+
+/// The scenarios directory of the source tree this crate was built from (for its tests; a
+/// binary uses [`embedded_suite`], which needs no source tree).
 pub fn shipped_scenarios_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }

@@ -91,7 +91,8 @@ impl SuiteWorld {
 
     /// The suite world shipped in `scenarios/world.toml` of this repository.
     pub fn shipped() -> SuiteWorld {
-        SuiteWorld::parse(include_str!("../../../scenarios/world.toml")).expect("the shipped suite world is valid")
+        SuiteWorld::parse(crate::embedded::file("world.toml").expect("the suite embeds its world"))
+            .expect("the shipped suite world is valid")
     }
 
     /// The world of one scenario: the suite world plus the scenario file's setup.

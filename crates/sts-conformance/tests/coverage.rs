@@ -20,7 +20,7 @@ fn files() -> Vec<Scenario> {
 }
 
 fn modeled_errors() -> BTreeMap<String, Vec<String>> {
-    let path = shipped_scenarios_dir().join("../crates/sts-wire/tests/data/sts-constraints.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sts-wire/tests/data/sts-constraints.json");
     let spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).expect("the copied model is there")).unwrap();
     spec["operations"]
         .as_array()

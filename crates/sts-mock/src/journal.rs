@@ -130,7 +130,7 @@ impl Stored {
 }
 
 /// A handle on the journal (cheap to clone). Keeps the newest `capacity` calls, within
-/// [`MAX_JOURNAL_BYTES`].
+/// `MAX_JOURNAL_BYTES` (64 MiB).
 #[derive(Debug, Clone)]
 pub struct Journal {
     calls: Arc<Mutex<Calls>>,

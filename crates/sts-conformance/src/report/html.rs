@@ -66,12 +66,14 @@ pub fn render(run: &Run<'_>) -> String {
     let _ = write!(
         out,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>sts-harness: {target}</title><style>{STYLE}</style></head><body>\
-         <h1>STS conformance: {verdict}</h1><p class=\"sub\">{target} · {n} scenarios · {secs:.2}s</p>\
+         <h1>STS conformance: {verdict}</h1><p class=\"sub\">{target} · {n} scenarios · {secs:.2}s · suite {suite} ({model})</p>\
          <p class=\"totals\"><span>{p} passed</span><span>{f} failed</span><span>{x} expected failures</span><span>{u} unexpected passes</span><span>{s} skipped</span></p>\
          <p class=\"legend\"><span class=\"pass\" style=\"background:#2da44e;color:#fff\">all passed</span>\
          <span style=\"background:#d4a72c\">known deviation</span><span style=\"background:#cf222e;color:#fff\">failure</span>\
          <span style=\"background:#eaeef2\">skipped</span></p>",
         target = esc(&run.target),
+        suite = crate::embedded::SUITE_VERSION,
+        model = crate::embedded::MODEL_VERSION,
         n = totals.total(),
         secs = run.elapsed.as_secs_f64(),
         p = totals.passed,

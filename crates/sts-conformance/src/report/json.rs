@@ -42,6 +42,7 @@ pub fn render(run: &Run<'_>) -> String {
     let value = json!({
         "evidence": {"total": total, "by_operation": by_operation},
         "target": run.target,
+        "suite": {"version": crate::embedded::SUITE_VERSION, "model": crate::embedded::MODEL_VERSION},
         "ok": run.ok(),
         "totals": run.totals(),
         "seconds": run.elapsed.as_secs_f64(),

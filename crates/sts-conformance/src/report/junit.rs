@@ -51,7 +51,8 @@ pub fn render(run: &Run<'_>) -> Result<String, String> {
         }
         suite.add_test_case(case);
     }
-    let mut report = Report::new(format!("sts-harness check: {}", run.target));
+    let mut report =
+        Report::new(format!("sts-harness check {} ({}): {}", crate::embedded::SUITE_VERSION, crate::embedded::MODEL_VERSION, run.target));
     report.set_time(run.elapsed);
     report.add_test_suites(suites.into_values());
     report.to_string().map_err(|e| format!("the JUnit report could not be serialized: {e}"))

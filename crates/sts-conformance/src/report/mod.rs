@@ -165,7 +165,13 @@ impl Run<'_> {
 /// The console summary: one row per operation, then every failure in full.
 pub fn summary(run: &Run<'_>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "\nsts-harness check against {}\n", run.target);
+    let _ = writeln!(
+        out,
+        "\nsts-harness check {} ({}) against {}\n",
+        crate::embedded::SUITE_VERSION,
+        crate::embedded::MODEL_VERSION,
+        run.target
+    );
     let header = ["operation", "scenarios", "passed", "failed", "skipped", "xfail", "xpass", "evidence"];
     let _ = writeln!(
         out,
