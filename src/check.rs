@@ -122,10 +122,19 @@ fn target(args: &CheckArgs, dir: Option<&Path>) -> Result<Prepared, String> {
         }
         let mut endpoint = Endpoint::with_tls(url, profile, &TlsOptions { ca_pem, insecure: args.insecure })?;
         // An endpoint that is not there, or is not STS, stops the run with one message (exit 2).
-        endpoint.probe()?;
-        let provisioned = if args.provision {
+        // A provisioned run asks as the bootstrap credentials (some implementations route an
+        // unsigned request to another service).
+        let bootstrap = if args.provision { Some(provision::bootstrap_from_env()?) } else { None };
+        match &bootstrap {
+            Some(principal) if !endpoint.profile().principals.contains_key("alice") => {
+                let mut probing = endpoint.clone();
+                probing.adopt(Default::default(), [("alice".to_owned(), principal.clone())].into());
+                probing.probe()?;
+            }
+            _ => endpoint.probe()?,
+        }
+        let provisioned = if let Some(bootstrap) = bootstrap {
             let world = suite_world(dir)?;
-            let bootstrap = provision::bootstrap_from_env()?;
             let iam_url = args.iam_endpoint.clone().unwrap_or_else(|| url.clone());
             let created = Provisioned::create(&endpoint, &iam_url, bootstrap, world.world())?;
             // Printed even with --quiet: the prefix is how a kept world is found again.
