@@ -33,8 +33,41 @@ fn ok(value: Value) -> (u16, String) {
     (200, value.to_string())
 }
 
+/// An admin error's message is cut here: an error about an oversized or garbled body must not
+/// echo the body back (a TOML parse error quotes the line it failed on).
+const MAX_ERROR_CHARS: usize = 500;
+
 fn bad(status: u16, message: impl Into<String>) -> (u16, String) {
-    (status, json!({ "error": message.into() }).to_string())
+    let mut message = message.into();
+    if let Some((cut, _)) = message.char_indices().nth(MAX_ERROR_CHARS) {
+        message.truncate(cut);
+        message.push_str("… (cut)");
+    }
+    (status, json!({ "error": message }).to_string())
+}
+
+/// What `/__sts/world` may make the world hold: 1,000 accounts, and per account IAM's quotas at
+/// their raised maximum (5,000 users, 5,000 roles), so that a loop posting fragments cannot grow
+/// the mock without limit.
+const MAX_ACCOUNTS: usize = 1000;
+const MAX_USERS_PER_ACCOUNT: usize = 5000;
+const MAX_ROLES_PER_ACCOUNT: usize = 5000;
+
+/// Why `world` is over the bounds above, if it is.
+fn over_bounds(world: &sts_model::world::World) -> Option<String> {
+    let accounts = world.accounts().count();
+    if accounts > MAX_ACCOUNTS {
+        return Some(format!("the world would hold {accounts} accounts; the mock holds at most {MAX_ACCOUNTS}"));
+    }
+    world.accounts().find_map(|a| {
+        if a.users.len() > MAX_USERS_PER_ACCOUNT {
+            Some(format!("account {} would hold {} users; IAM's quota is {MAX_USERS_PER_ACCOUNT}", a.id, a.users.len()))
+        } else if a.roles.len() > MAX_ROLES_PER_ACCOUNT {
+            Some(format!("account {} would hold {} roles; IAM's quota is {MAX_ROLES_PER_ACCOUNT}", a.id, a.roles.len()))
+        } else {
+            None
+        }
+    })
 }
 
 fn query_value(query: Option<&str>, name: &str) -> Option<String> {
@@ -48,6 +81,9 @@ fn json_body(body: &[u8]) -> Result<Value, (u16, String)> {
 
 /// Routes one admin request; `route` is the path after `/__sts/`.
 pub(crate) fn handle(service: &Service, method: &str, route: &str, query: Option<&str>, body: &[u8]) -> (u16, String) {
+    if body.len() > crate::service::MAX_BODY_BYTES {
+        return bad(413, format!("the admin request body exceeds {} bytes", crate::service::MAX_BODY_BYTES));
+    }
     let result = match (method, route.trim_end_matches('/')) {
         ("GET", "health") => Ok(ok(json!({ "status": "ok" }))),
         ("GET", "clock") => Ok(clock_state(service)),
@@ -177,10 +213,20 @@ fn add_fault(service: &Service, v: &Value) -> Result<(u16, String), (u16, String
 
 fn extend_world(service: &Service, body: &[u8]) -> (u16, String) {
     let Ok(text) = std::str::from_utf8(body) else { return bad(400, "world file is not UTF-8") };
-    match WorldFile::parse(text).and_then(|file| service.sts().world_mut().extend(file.world)) {
-        Ok(()) => ok(json!({ "updated": true })),
-        Err(e) => bad(400, e.to_string()),
+    let file = match WorldFile::parse(text) {
+        Ok(file) => file,
+        Err(e) => return bad(400, e.to_string()),
+    };
+    let mut sts = service.sts();
+    let mut next = sts.world().clone();
+    if let Err(e) = next.extend(file.world) {
+        return bad(400, e.to_string());
     }
+    if let Some(why) = over_bounds(&next) {
+        return bad(413, why);
+    }
+    *sts.world_mut() = next;
+    ok(json!({ "updated": true }))
 }
 
 fn credentials(service: &Service, query: Option<&str>) -> (u16, String) {

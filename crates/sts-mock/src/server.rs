@@ -54,7 +54,11 @@ async fn respond(
     // One byte over the limit is enough to tell the service the body is too large.
     let body = match tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, MAX_BODY_BYTES + 1).collect()).await {
         Ok(Ok(collected)) => Vec::from(collected.to_bytes()),
-        Ok(Err(_)) => vec![0; MAX_BODY_BYTES + 1],
+        // Over the limit: a body one byte too long tells the service so, without holding the rest.
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => vec![0; MAX_BODY_BYTES + 1],
+        // A body that cannot be read (bad chunked encoding): the front end's plain 400, not an
+        // STS answer (fidelity: inferred; AWS's load balancers answer malformed HTTP this way).
+        Ok(Err(_)) => return Ok(bad_request("the request body could not be read (malformed chunked encoding)")),
         Err(_) => return Err(DropConnection),
     };
     let mut headers: Vec<(String, String)> = Vec::with_capacity(parts.headers.len() + 1);
@@ -118,6 +122,14 @@ async fn respond(
 
 /// The `Date` header of an instant (RFC 7231: `Sun, 06 Nov 1994 08:49:37 GMT`), formatted once per
 /// second per thread: every answer carries one.
+/// A plain-text 400 from the HTTP layer, for requests no service could read.
+fn bad_request(why: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(format!("400 Bad Request: {why}\n"))));
+    *response.status_mut() = StatusCode::BAD_REQUEST;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}
+
 pub(crate) fn http_date(t: sts_model::time::OffsetDateTime) -> Option<HeaderValue> {
     use std::cell::RefCell;
     thread_local! {

@@ -404,3 +404,56 @@ async fn the_signature_window_can_be_widened_and_the_journal_says_when_it_matter
     assert_eq!(post(&hour, &call, Some(default_creds()), within).await.status, 200);
     assert_eq!(post(&hour, &call, Some(default_creds()), two_hours_later).await.status, 403);
 }
+
+/// Sends `raw` (a whole HTTP/1.1 request) and returns the answer as text.
+async fn raw_exchange(sts: &MockSts, raw: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(sts.address()).await.unwrap();
+    stream.write_all(raw).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// What the admin API takes is bounded and what it answers is short: an oversized body is a
+/// 413 that does not echo it, a garbled world fragment's error is cut, and fragments cannot grow
+/// an account past IAM's user quota. A body that cannot be read (bad chunking) is a plain 400,
+/// not "the body exceeds the maximum".
+#[tokio::test]
+async fn admin_bodies_and_the_world_are_bounded_and_errors_are_short() {
+    let sts = MockSts::start().await;
+    let huge = "x".repeat(sts_mock::MAX_BODY_BYTES + 10);
+    let answer = raw_exchange(
+        &sts,
+        format!("POST /__sts/world HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{huge}", huge.len())
+            .as_bytes(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{}", &answer[..answer.len().min(200)]);
+    assert!(answer.len() < 1024, "the error does not echo the body: {} bytes", answer.len());
+
+    let garbled = format!("this is not toml {}", "y".repeat(100_000));
+    let (status, body) = admin(&sts, "POST", "world", &garbled).await;
+    assert_eq!(status, 400);
+    let message = body["error"].as_str().unwrap();
+    assert!(message.chars().count() < 600 && message.ends_with("(cut)"), "{message}");
+
+    // 5,001 users in one account: over IAM's quota, refused, and the world is unchanged.
+    let mut fragment = String::from("[[accounts]]\nid = \"333333333333\"\n");
+    for i in 0..5001 {
+        fragment.push_str(&format!("[[accounts.users]]\nname = \"u{i}\"\n"));
+    }
+    let (status, body) = admin(&sts, "POST", "world", &fragment).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("5001 users; IAM's quota is 5000"), "{body}");
+    let (status, _) = admin(&sts, "GET", "credentials?account=333333333333&user=u1", "").await;
+    assert_eq!(status, 404, "nothing of the refused fragment was added");
+
+    let answer = raw_exchange(
+        &sts,
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("could not be read") && !answer.contains("exceeds the maximum"), "{answer}");
+}

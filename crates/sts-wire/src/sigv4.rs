@@ -463,11 +463,14 @@ fn parse_authorization<'a>(value: &'a str, headers: &'a [(String, String)]) -> R
         .ok_or_else(|| incomplete(format!("Unsupported AWS 'algorithm': '{}'", value.split_whitespace().next().unwrap_or_default())))?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for item in rest.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let Some((k, v)) = item.split_once('=') else {
+        // Every space-separated token must be a pair: AWS names the first that is not (a header
+        // sent twice is folded with a comma, and its second algorithm is such a token).
+        if let Some(token) = item.split_whitespace().find(|token| !token.contains('=')) {
             return Err(incomplete(format!(
-                "'{item}' not a valid key=value pair (missing equal-sign) in Authorization header: '{value}'."
+                "'{token}' not a valid key=value pair (missing equal-sign) in Authorization header: '{value}'."
             )));
-        };
+        }
+        let (k, v) = item.split_once('=').unwrap_or((item, ""));
         match k.trim() {
             "Credential" => credential = Some(v.trim()),
             "SignedHeaders" => signed = Some(v.trim()),

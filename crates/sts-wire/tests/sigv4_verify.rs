@@ -193,3 +193,19 @@ fn botocore_presigned_urls_verify_and_match_our_signer() {
         }
     }
 }
+
+/// An Authorization header sent twice is read as HTTP folds it (the values joined by a comma), and
+/// the second copy's algorithm is then a token without `=`: the request is refused as AWS's
+/// authorizer refused a doubled header (envoyproxy/envoy#23702, 2022: "'AWS4-HMAC-SHA256' not a
+/// valid key=value pair (missing equal-sign) in Authorization header: ..."), not accepted.
+#[test]
+fn an_authorization_header_sent_twice_is_incomplete() {
+    let mut headers = signed_post(now(), "us-east-1", None);
+    let authorization = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")).cloned().unwrap();
+    headers.push(authorization.clone());
+    let err = check(&headers, &[], BODY, now()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::IncompleteSignature);
+    let expected_start = "'AWS4-HMAC-SHA256' not a valid key=value pair (missing equal-sign) in Authorization header: '";
+    assert!(err.message.starts_with(expected_start), "{}", err.message);
+    assert!(err.message.ends_with(&format!("{},{}'.", authorization.1, authorization.1)), "{}", err.message);
+}
