@@ -74,6 +74,14 @@ pub enum Act {
     },
     /// The clock moves forward (targets with `clock-control` only).
     Advance(i64),
+    /// The mock's test OIDC provider mints a token (targets with `mock-admin` only), saved under
+    /// `save` for a later AssumeRoleWithWebIdentity.
+    OidcToken {
+        /// The admin route's JSON body (issuer, audience, lifetime).
+        body: String,
+        /// The name the token is saved under.
+        save: String,
+    },
 }
 
 /// What both the model and the endpoint know, to draw from.
@@ -89,13 +97,45 @@ pub struct Vocabulary {
     pub managed_policy: bool,
     /// Whether the clock may be moved.
     pub clock: bool,
+    /// Whether OIDC tokens can be minted (the mock's admin API) for AssumeRoleWithWebIdentity.
+    pub oidc: bool,
 }
 
 /// Session policies: a small valid one, and text that is not a policy.
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
 
 impl Vocabulary {
-    /// The next step, given the credentials saved so far (by name).
+    /// The next steps (one, or a token and the call that uses it), given the credentials saved
+    /// so far (by name).
+    pub fn next_acts(&self, rng: &mut Rng, saved: &[String], index: usize) -> Vec<Act> {
+        if self.oidc && !self.roles.is_empty() && rng.chance(10) {
+            let issuer = *rng.pick(&["https://oidc.example.com", "https://oidc.example.com", "https://unknown.example.com"]);
+            let audience = *rng.pick(&["sts.amazonaws.com", "sts.amazonaws.com", "someone-else"]);
+            let lifetime = *rng.pick(&[3600, 3600, 60, -60]);
+            let token = format!("t{index}");
+            let body = format!(r#"{{"issuer":"{issuer}","sub":"repo:org/app","aud":"{audience}","expires_in_seconds":{lifetime}}}"#);
+            let role = rng.pick(&self.roles).clone();
+            let mut params = vec![
+                ("RoleArn".to_owned(), format!("${{{role}}}")),
+                ("RoleSessionName".to_owned(), (*rng.pick(&["ci", "bad name", "${repeat:w:65}"])).to_owned()),
+                ("WebIdentityToken".to_owned(), format!("${{{token}}}")),
+            ];
+            maybe(rng, &mut params, 30, "DurationSeconds", &["899", "900", "3600", "43200", "43201"]);
+            maybe(rng, &mut params, 10, "Policy", &[POLICY, "not a policy"]);
+            return vec![
+                Act::OidcToken { body, save: token },
+                Act::Call {
+                    operation: "AssumeRoleWithWebIdentity".into(),
+                    params,
+                    signer: "anonymous".into(),
+                    save: Some(format!("s{index}")),
+                },
+            ];
+        }
+        vec![self.next_act(rng, saved, index)]
+    }
+
+    /// The next single call or clock move, given the credentials saved so far (by name).
     pub fn next_act(&self, rng: &mut Rng, saved: &[String], index: usize) -> Act {
         if self.clock && rng.chance(8) {
             return Act::Advance(*rng.pick(&[60, 899, 3000, 3600, 43200]));
@@ -271,6 +311,9 @@ pub fn render(id: &str, description: &str, acts: &[Act], expects: &[Option<Expec
     if acts.iter().any(|a| matches!(a, Act::Advance(_))) {
         features.push("clock-control".into());
     }
+    if acts.iter().any(|a| matches!(a, Act::OidcToken { .. })) {
+        features.extend(["mock-admin".into(), "federation-oidc".into()]);
+    }
     let steps: Vec<toml::Value> = acts
         .iter()
         .zip(expects.iter().chain(std::iter::repeat(&None)))
@@ -279,6 +322,12 @@ pub fn render(id: &str, description: &str, acts: &[Act], expects: &[Option<Expec
             match act {
                 Act::Advance(seconds) => {
                     step.insert("advance_clock".into(), (*seconds).into());
+                }
+                Act::OidcToken { body, save } => {
+                    let admin =
+                        toml::Table::from_iter([("path".to_owned(), "oidc/tokens".into()), ("body".to_owned(), body.as_str().into())]);
+                    step.insert("admin".into(), toml::Value::Table(admin));
+                    step.insert("save".into(), toml::Value::Table(toml::Table::from_iter([(save.clone(), "token".into())])));
                 }
                 Act::Call { operation, params, signer, save } => {
                     step.insert("call".into(), operation.as_str().into());
@@ -417,6 +466,10 @@ impl<'a> Explorer<'a> {
             mfa: model_binding.symbols.keys().filter(|k| k.starts_with("mfa.")).filter(|k| both(k)).cloned().collect(),
             managed_policy: model_binding.symbols.contains_key("account"),
             clock: endpoint.claims("clock-control"),
+            oidc: endpoint.claims("mock-admin")
+                && endpoint.claims("federation-oidc")
+                && both(&"oidc.oidc.example.com".to_owned())
+                && model_binding.symbols.contains_key("oidc.oidc.example.com"),
         };
         // Roles of other accounts make cross-account sequences; keep them, they are in both.
         vocabulary.roles.sort();
@@ -475,12 +528,14 @@ impl<'a> Explorer<'a> {
         for index in 0..length {
             let saved: Vec<String> =
                 acts.iter().filter_map(|a| if let Act::Call { save: Some(s), .. } = a { Some(s.clone()) } else { None }).collect();
-            acts.push(self.vocabulary.next_act(rng, &saved, index + 1));
-            match self.settle_last(&mut acts, &expects) {
-                Ok(expect) => expects.push(expect),
-                Err(_) => {
-                    self.tally.model_failures += 1;
-                    return None;
+            for act in self.vocabulary.next_acts(rng, &saved, index + 1) {
+                acts.push(act);
+                match self.settle_last(&mut acts, &expects) {
+                    Ok(expect) => expects.push(expect),
+                    Err(_) => {
+                        self.tally.model_failures += 1;
+                        return None;
+                    }
                 }
             }
         }
@@ -506,7 +561,7 @@ impl<'a> Explorer<'a> {
     /// nothing (its `save` is dropped).
     fn settle_last(&mut self, acts: &mut [Act], expects: &[Option<Expectation>]) -> Result<Option<Expectation>, String> {
         let last = acts.len();
-        if matches!(acts[last - 1], Act::Advance(_)) {
+        if !matches!(acts[last - 1], Act::Call { .. }) {
             return Ok(None);
         }
         let scenario = scenario_of("settle", acts, expects)?;
@@ -732,10 +787,11 @@ mod tests {
             mfa: vec![],
             managed_policy: true,
             clock: true,
+            oidc: true,
         };
         let draw = |seed| {
             let mut rng = Rng::new(seed);
-            (0..20).map(|i| vocabulary.next_act(&mut rng, &[], i)).collect::<Vec<_>>()
+            (0..20).flat_map(|i| vocabulary.next_acts(&mut rng, &[], i)).collect::<Vec<_>>()
         };
         assert_eq!(draw(7), draw(7));
         assert_ne!(draw(7), draw(8));
