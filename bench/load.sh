@@ -16,7 +16,6 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 wait_port() { for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 did not open" >&2; exit 1; }
-rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 script() { target/release/examples/signed_request "127.0.0.1:$1" "$2" "$AT" > "/tmp/sts-load-$1-$2.lua"; echo "/tmp/sts-load-$1-$2.lua"; }
 # wrk: one thread, 32 connections; prints "req/s p50 p99".
 run() {
@@ -43,7 +42,7 @@ answer_bytes() {
   curl -s -o /dev/null -w '%{size_download}' "${args[@]}" "http://127.0.0.1:$1/"
 }
 
-target/release/sts-harness serve --port $MOCK --clock $AT --quiet > /dev/null & pids+=($!); mock_pid=$!
+target/release/sts-harness serve --port $MOCK --clock $AT --quiet > /dev/null & pids+=($!)
 moto_server -p $MOTO > /dev/null 2>&1 & pids+=($!)
 wait_port $MOCK; wait_port $MOTO
 # One ceiling server per operation, each answering a body of the size the mock answers it with.
@@ -83,16 +82,4 @@ done
 echo
 printf '%s' "$ratios_text"
 
-# RSS across one million AssumeRole requests (each mints a session: the bounded session store and
-# journal are what keep memory flat).
-before=$(rss_kib $mock_pid)
-lua=$(script $MOCK AssumeRole)
-total=0
-while [ "$total" -lt 1000000 ]; do
-  n=$(wrk -t1 -c32 -d10s -s "$lua" "http://127.0.0.1:$MOCK/" | awk '/requests in/ {print $1}')
-  total=$((total + n))
-  echo "  ... $total requests, RSS $(rss_kib $mock_pid) KiB" >&2
-done
-after=$(rss_kib $mock_pid)
-echo
-echo "RSS of sts-harness serve: ${before} KiB before, ${after} KiB after ${total} AssumeRole requests."
+# Memory across a million AssumeRole requests, and the first credential afterwards: bench/soak.sh.

@@ -37,7 +37,7 @@ fn evaluation(c: &mut Criterion) {
     };
     let creds = sts.call(now, &Caller::access_key(&key), Request::AssumeRole(session)).unwrap().credentials().unwrap().clone();
     group.bench_function("is_allowed_session", |b| {
-        b.iter(|| sts.is_allowed(now, &creds.access_key_id, std::hint::black_box(&request)).unwrap())
+        b.iter(|| sts.is_allowed(now, &creds.access_key_id, Some(&creds.session_token), std::hint::black_box(&request)).unwrap())
     });
     group.finish();
 }

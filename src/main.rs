@@ -45,6 +45,11 @@ enum Command {
         /// Endpoint region for SigV4 scopes and regional-only operations, or `global`.
         #[arg(long)]
         region: Option<String>,
+        /// The key (64 hex digits) session tokens are sealed under: every token carries its
+        /// session, so a serve restarted with the same key (or, without one, the same --seed)
+        /// still accepts the credentials it minted. Whoever knows it can forge sessions.
+        #[arg(long, value_name = "HEX", value_parser = parse_state_key)]
+        state_key: Option<[u8; 32]>,
         /// How far a request's signing time may be from the mock's clock, in seconds, or `off`:
         /// 900 (AWS's window) by default. `off` lets clients that sign on the wall clock without
         /// skew correction (boto3, the AWS CLI) keep working while the mock's clock is moved; the
@@ -92,6 +97,7 @@ struct ServeOptions {
     clock: Option<String>,
     seed: Option<u64>,
     region: Option<String>,
+    state_key: Option<[u8; 32]>,
     tls: Tls,
     admin_token: Option<String>,
     signature_skew: sts_harness::mock::SignatureSkew,
@@ -112,6 +118,19 @@ fn parse_skew(text: &str) -> Result<sts_harness::mock::SignatureSkew, String> {
     }
 }
 
+/// 64 hex digits.
+fn parse_state_key(text: &str) -> Result<[u8; 32], String> {
+    let digits = text.trim();
+    if digits.len() != 64 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("expected 64 hex digits (32 bytes)".into());
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+    }
+    Ok(key)
+}
+
 /// How `serve` secures its port.
 enum Tls {
     Plain,
@@ -120,7 +139,7 @@ enum Tls {
 }
 
 fn serve(options: ServeOptions) -> anyhow::Result<()> {
-    let ServeOptions { host, port, world, clock, seed, region, tls, admin_token, signature_skew, quiet } = options;
+    let ServeOptions { host, port, world, clock, seed, region, state_key, tls, admin_token, signature_skew, quiet } = options;
     use anyhow::Context as _;
     use sts_harness::mock::MockSts;
     use sts_harness::model::time::OffsetDateTime;
@@ -138,6 +157,9 @@ fn serve(options: ServeOptions) -> anyhow::Result<()> {
     }
     if let Some(seed) = seed {
         builder = builder.seed(seed);
+    }
+    if let Some(key) = state_key {
+        builder = builder.state_key(key);
     }
     if let Some(region) = &region {
         builder = builder.region(if region == "global" { None } else { Some(region) });
@@ -200,13 +222,27 @@ fn serve(options: ServeOptions) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { host, port, world, clock, seed, region, signature_skew, admin_token, tls, tls_cert, tls_key, quiet } => {
+        Command::Serve {
+            host,
+            port,
+            world,
+            clock,
+            seed,
+            region,
+            state_key,
+            signature_skew,
+            admin_token,
+            tls,
+            tls_cert,
+            tls_key,
+            quiet,
+        } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Tls::Files { cert, key },
                 _ if tls => Tls::Generated,
                 _ => Tls::Plain,
             };
-            match serve(ServeOptions { host, port, world, clock, seed, region, tls, admin_token, signature_skew, quiet }) {
+            match serve(ServeOptions { host, port, world, clock, seed, region, state_key, tls, admin_token, signature_skew, quiet }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("sts-harness serve: {e:#}");

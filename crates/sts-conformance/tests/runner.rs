@@ -153,7 +153,7 @@ call = "AssumeRole"
 params = {{ RoleArn = "${{role.demo}}", RoleSessionName = "ok" }}
 save = {{ c = "Credentials" }}
 [[scenario.steps]]
-admin = {{ path = "evaluate", body = '{{"access_key_id":"${{c.AccessKeyId}}","action":"iam:CreateUser","resource":"*"}}' }}
+admin = {{ path = "evaluate", body = '{{"access_key_id":"${{c.AccessKeyId}}","session_token":"${{c.SessionToken}}","action":"iam:CreateUser","resource":"*"}}' }}
 expect = {{ fields = {{ decision = {{ equals = "{decision}" }} }} }}"#
         ))
         .replace(r#"features = ["credentials"]"#, r#"features = ["credentials", "mock-admin"]"#)

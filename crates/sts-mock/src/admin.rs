@@ -18,7 +18,7 @@
 //! | `GET /__sts/oidc/<host/path>/jwks.json` | its keys (the test IdP's unless the world gave others) |
 //! | `POST /__sts/oidc/tokens` | `{"issuer":..., "sub":..., "aud":..., "azp":..., "expires_in_seconds":3600, "issued_at_offset_seconds":0, "algorithm":"RS256", "claims":{...}, "untrusted_key":false}` → `{"token":...}` signed by the test IdP on the mock clock |
 //! | `POST /__sts/saml/assertions` | `{"issuer":..., "role_arn":..., "principal_arn":..., "session_name":..., "provider_first":false, "name_id":..., "name_id_format":..., "recipient":..., "audience":..., "issued_at_offset_seconds":0, "valid_seconds":300, "session_duration":"1800", "tags":{...}, "transitive_tag_keys":[...], "source_identity":..., "status":..., "signed":"assertion"\|"response"\|"none", "untrusted_key":false}` → `{"assertion": base64}` signed by the test IdP on the mock clock |
-//! | `POST /__sts/evaluate` | `{"access_key_id":..., "action":"s3:GetObject", "resource":"arn:...", "context":{"key":["v"]}}` → `{"decision":"Allow"\|"ExplicitDeny"\|"ImplicitDeny"}` |
+//! | `POST /__sts/evaluate` | `{"access_key_id":..., "session_token":... (temporary keys), "action":"s3:GetObject", "resource":"arn:...", "context":{"key":["v"]}}` → `{"decision":"Allow"\|"ExplicitDeny"\|"ImplicitDeny"}` |
 
 use serde_json::{Value, json};
 use sts_model::Operation;
@@ -300,7 +300,7 @@ fn evaluate(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)
     }
     let decision = service
         .sts()
-        .is_allowed(service.clock.now(), field("access_key_id")?, &request)
+        .is_allowed(service.clock.now(), field("access_key_id")?, v.get("session_token").and_then(Value::as_str), &request)
         .map_err(|e| bad(400, format!("{}: {}", e.code, e.message)))?;
     Ok(ok(json!({ "decision": format!("{decision:?}") })))
 }

@@ -168,6 +168,22 @@ impl MockStsBuilder {
         self
     }
 
+    /// The key sessions are sealed under (their tokens carry them): a mock built with the same key,
+    /// or with the same seed when none is given, accepts the credentials this one mints.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let key = [7u8; 32]; // e.g. from your test's fixture, so a restarted mock keeps its sessions
+    /// let sts = sts_mock::MockSts::builder().state_key(key).start().await;
+    /// # let _ = sts;
+    /// # }
+    /// ```
+    pub fn state_key(mut self, key: [u8; 32]) -> Self {
+        self.config.state_key = Some(key);
+        self
+    }
+
     /// Starts with the clock frozen at `at`.
     pub fn frozen_at(mut self, at: OffsetDateTime) -> Self {
         self.clock = Clock::frozen(at);

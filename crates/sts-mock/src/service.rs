@@ -205,7 +205,9 @@ impl Service {
         let named_key = header_key_id(req);
         let (request_id, region, named_secret) = {
             let mut sts = self.sts();
-            let secret = named_key.as_deref().and_then(|key| sts.secret_for(key)).map(str::to_owned);
+            // A temporary key's secret comes from its session token (the session is sealed in it).
+            let token = header_value(req, "x-amz-security-token");
+            let secret = named_key.as_deref().and_then(|key| sts.secret_for(key, token));
             (sts.request_id(), sts.config().region.clone(), secret)
         };
         let signing = Signing { region: region.as_deref().unwrap_or("us-east-1"), named_key, named_secret };
@@ -284,7 +286,14 @@ impl Service {
         let secret_for = |key: &str| match (&signing.named_key, signing.named_secret) {
             (Some(named), secret) if named == key => secret,
             // A presigned URL, or a header naming another key than its Credential: look it up.
-            _ => self.sts().secret_for(key).map(str::to_owned),
+            _ => {
+                let token = query_pairs
+                    .iter()
+                    .find(|(k, _)| k == "X-Amz-Security-Token")
+                    .map(|(_, v)| v.as_str())
+                    .or_else(|| header_value(req, "x-amz-security-token"));
+                self.sts().secret_for(key, token)
+            }
         };
         // A signature outside AWS's window that a wider configured window admits is judged at its
         // own signing time, and the journal says so.
@@ -313,8 +322,8 @@ impl Service {
         let decoded = query::decode(&call.parameters);
         let outcome = {
             let mut sts = self.sts();
-            if let Caller::Credentials { access_key_id, .. } = &caller {
-                call.caller_arn = sts.arn_of(access_key_id);
+            if let Caller::Credentials { access_key_id, session_token } = &caller {
+                call.caller_arn = sts.arn_of(access_key_id, session_token.as_deref());
             }
             decoded.and_then(|request| sts.call(now, &caller, request))
         };
@@ -349,8 +358,8 @@ impl Service {
             };
             let request = sts_wire::iam::decode(&call.parameters)?;
             let mut sts = self.sts();
-            if let Caller::Credentials { access_key_id, .. } = &caller {
-                call.caller_arn = sts.arn_of(access_key_id);
+            if let Caller::Credentials { access_key_id, session_token } = &caller {
+                call.caller_arn = sts.arn_of(access_key_id, session_token.as_deref());
             }
             let action = request.action.clone();
             sts.iam(now, &caller, request).map(|nodes| (action, nodes))
@@ -378,6 +387,11 @@ struct Signing<'a> {
 }
 
 /// The key id named in an Authorization header, for the journal of a failed verification.
+/// The first value of header `name` (lowercase).
+fn header_value<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
 fn header_key_id(req: &HttpRequest) -> Option<String> {
     let auth = req.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization"))?;
     let credential = auth.1.split("Credential=").nth(1)?;

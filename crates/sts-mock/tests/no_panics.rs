@@ -226,7 +226,7 @@ fn route_fields(route: &str) -> &'static [&'static str] {
         "context-assertions" => {
             &["subject", "subject_type", "issuer", "federated_provider_arn", "transaction_context", "expires_in_seconds"]
         }
-        "evaluate" => &["access_key_id", "action", "resource", "context"],
+        "evaluate" => &["access_key_id", "session_token", "action", "resource", "context"],
         "oidc/tokens" => {
             &["issuer", "sub", "aud", "azp", "claims", "algorithm", "expires_in_seconds", "issued_at_offset_seconds", "untrusted_key"]
         }

@@ -302,7 +302,10 @@ async fn scoped_credentials_work_over_http_and_are_journaled() {
 
     let client = reqwest::Client::new();
     for (action, decision) in [("s3:GetObject", "Allow"), ("s3:PutObject", "ImplicitDeny")] {
-        let body = format!(r#"{{"access_key_id":"{}","action":"{action}","resource":"arn:aws:s3:::b/k"}}"#, scoped.access_key_id);
+        let body = format!(
+            r#"{{"access_key_id":"{}","session_token":"{}","action":"{action}","resource":"arn:aws:s3:::b/k"}}"#,
+            scoped.access_key_id, scoped.session_token
+        );
         let answer = client
             .post(format!("{}/__sts/evaluate", sts.uri()))
             .header("content-type", "application/json")

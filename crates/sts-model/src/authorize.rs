@@ -124,22 +124,29 @@ impl Sts {
     ///     .unwrap().access_keys[0].access_key_id.clone();
     /// let sts = Sts::new(world, 1);
     /// let now = OffsetDateTime::UNIX_EPOCH;
-    /// assert_eq!(sts.is_allowed(now, &key, &AccessRequest::new("s3:GetObject", "arn:aws:s3:::b/k")).unwrap(), Decision::Allow);
-    /// assert_eq!(sts.is_allowed(now, &key, &AccessRequest::new("s3:PutObject", "arn:aws:s3:::b/k")).unwrap(), Decision::ImplicitDeny);
+    /// assert_eq!(sts.is_allowed(now, &key, None, &AccessRequest::new("s3:GetObject", "arn:aws:s3:::b/k")).unwrap(), Decision::Allow);
+    /// assert_eq!(sts.is_allowed(now, &key, None, &AccessRequest::new("s3:PutObject", "arn:aws:s3:::b/k")).unwrap(), Decision::ImplicitDeny);
     /// ```
-    pub fn is_allowed(&self, now: OffsetDateTime, access_key_id: &str, request: &AccessRequest) -> Result<Decision, StsError> {
+    pub fn is_allowed(
+        &self,
+        now: OffsetDateTime,
+        access_key_id: &str,
+        session_token: Option<&str>,
+        request: &AccessRequest,
+    ) -> Result<Decision, StsError> {
         let (principal, session) = match self.world.long_term_key(access_key_id) {
             Some((KeyOwner::Root { account }, _)) => (Principal::Root { account: account.clone() }, None),
-            Some(_) => (self.principal_of(access_key_id).ok_or_else(StsError::invalid_client_token_id)?, None),
+            Some(_) => (self.principal_of(access_key_id, None).ok_or_else(StsError::invalid_client_token_id)?, None),
             None => {
-                let s: &Session = self.sessions.get(access_key_id).ok_or_else(StsError::invalid_client_token_id)?;
+                let s: Session =
+                    session_token.and_then(|token| self.session(access_key_id, token)).ok_or_else(StsError::invalid_client_token_id)?;
                 if s.is_expired(now) {
                     return Err(StsError::expired_token());
                 }
                 (s.principal.clone(), Some(s))
             }
         };
-        Ok(self.identity_verdict(now, &principal, session, request).decision)
+        Ok(self.identity_verdict(now, &principal, session.as_ref(), request).decision)
     }
 
     /// What the identity side of IAM (service control policies, identity policies, permissions

@@ -6,7 +6,6 @@
 //! The first 6 bytes, read as a big-endian 48-bit integer `z`, carry the account id in bits 7..47
 //! (`(z & 0x7FFF_FFFF_FF80) >> 7`), with the top bit always set; the rest is random.
 
-use base64::Engine as _;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -148,17 +147,6 @@ impl Generator {
         secret_from(&mut self.rng)
     }
 
-    /// A session token of exactly `len` base64 characters (rounded up to a multiple of 4), shaped like
-    /// a v2 regional token (`IQoJb3JpZ2luX2Vj...`, which decodes to `!\n\torigin_ec`).
-    pub fn session_token(&mut self, len: usize) -> String {
-        const HEADER: &[u8] = b"!\n\torigin_ec";
-        let raw_len = (len.div_ceil(4) * 3).max(HEADER.len() + 3);
-        let mut raw = vec![0u8; raw_len];
-        raw[..HEADER.len()].copy_from_slice(HEADER);
-        self.rng.fill_bytes(&mut raw[HEADER.len()..]);
-        base64::engine::general_purpose::STANDARD.encode(raw)
-    }
-
     /// A request id shaped like a v4 UUID.
     pub fn request_id(&mut self) -> String {
         let mut b = [0u8; 16];
@@ -176,6 +164,11 @@ impl Generator {
             out.push(HEX[(x & 15) as usize] as char);
         }
         out
+    }
+
+    /// Fills `buf` with random bytes (a sealed token's nonce and filler).
+    pub fn fill(&mut self, buf: &mut [u8]) {
+        self.rng.fill_bytes(buf);
     }
 
     /// `n` random bytes (for opaque encoded messages and tokens).
@@ -213,7 +206,6 @@ mod tests {
             assert_eq!(account_from_key_id(&id).as_deref(), Some(account));
         }
         assert_eq!(g.secret_access_key().len(), 40);
-        assert!(g.session_token(800).starts_with("IQoJb3JpZ2luX2Vj"));
     }
 
     #[test]

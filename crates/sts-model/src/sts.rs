@@ -9,7 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use time::OffsetDateTime;
 
 use crate::ids::Generator;
-use crate::session_store::SessionStore;
+use crate::sealed::{Sealer, state_key_from_seed};
 use crate::world::{KeyOwner, World};
 use crate::{Credentials, ErrorCode, Operation, Principal, Request, Response, Session, SessionKind, StsError, ops};
 
@@ -49,9 +49,10 @@ pub struct StsConfig {
     /// Extra bytes added to every session token, so clients can be tested against tokens over 4096
     /// bytes (AWS: "we recommend that you make no assumptions about the maximum size").
     pub session_token_padding: usize,
-    /// How many sessions the model remembers; beyond it the oldest are forgotten (their credentials
-    /// then answer InvalidClientTokenId). Bounds memory under load with a frozen clock.
-    pub max_sessions: usize,
+    /// The key sessions are sealed under (the session token carries its session, encrypted and
+    /// authenticated; see [`crate::sealed`]). `None`: derived from the seed, so a model rebuilt with
+    /// the same seed accepts the credentials an earlier one minted.
+    pub state_key: Option<[u8; 32]>,
 }
 
 impl StsConfig {
@@ -72,7 +73,7 @@ impl StsConfig {
 
 impl Default for StsConfig {
     fn default() -> Self {
-        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()), session_token_padding: 0, max_sessions: 20_000 }
+        StsConfig { partition: "aws".into(), region: Some("us-east-1".into()), session_token_padding: 0, state_key: None }
     }
 }
 
@@ -113,7 +114,8 @@ pub struct Sts {
     pub(crate) world: World,
     pub(crate) config: StsConfig,
     pub(crate) generator: Generator,
-    pub(crate) sessions: SessionStore,
+    /// Seals sessions into their tokens and opens them: the model remembers no session.
+    pub(crate) sealer: Sealer,
     pub(crate) authorization_messages: HashMap<String, String>,
     /// Encoded messages in the order they were made, to bound memory.
     pub(crate) authorization_order: VecDeque<String>,
@@ -146,14 +148,14 @@ impl Sts {
     pub fn with_config(world: World, seed: u64, config: StsConfig) -> Self {
         Sts {
             world,
-            config,
             generator: Generator::new(seed),
-            sessions: SessionStore::default(),
+            sealer: Sealer::new(&config.state_key.unwrap_or_else(|| state_key_from_seed(seed))),
             authorization_messages: HashMap::new(),
             authorization_order: VecDeque::new(),
             trade_in_tokens: HashMap::new(),
             context_assertions: HashMap::new(),
             context_assertion_order: VecDeque::new(),
+            config,
         }
     }
 
@@ -172,24 +174,17 @@ impl Sts {
         &self.config
     }
 
-    /// Remembers a minted session, forgetting the oldest beyond `max_sessions`.
-    pub(crate) fn remember(&mut self, session: Session) {
-        self.sessions.remember(session, self.config.max_sessions);
-    }
-
-    /// How many sessions the model remembers.
-    pub fn session_count(&self) -> usize {
-        self.sessions.len()
-    }
-
-    /// A session by its access key id.
-    pub fn session(&self, access_key_id: &str) -> Option<&Session> {
-        self.sessions.get(access_key_id)
+    /// The session a temporary key id and its session token stand for (expired or not), or `None`
+    /// when the token was not minted by this model's key for that key id.
+    ///
+    /// Nothing is looked up: the token carries the session, sealed (see [`crate::sealed`]).
+    pub fn session(&self, access_key_id: &str, session_token: &str) -> Option<Session> {
+        self.sealer.open(access_key_id, session_token)
     }
 
     /// The principal a key acts as: its user or root for long-term keys, its session's principal for
-    /// temporary ones (expired or not).
-    pub fn principal_of(&self, access_key_id: &str) -> Option<Principal> {
+    /// temporary ones (expired or not), whose `session_token` must come with them.
+    pub fn principal_of(&self, access_key_id: &str, session_token: Option<&str>) -> Option<Principal> {
         if let Some((owner, _)) = self.world.long_term_key(access_key_id) {
             return Some(match owner {
                 KeyOwner::Root { account } => Principal::Root { account: account.clone() },
@@ -204,29 +199,30 @@ impl Sts {
                 }
             });
         }
-        self.sessions.get(access_key_id).map(|s| s.principal.clone())
+        self.session(access_key_id, session_token?).map(|s| s.principal)
     }
 
     /// The ARN of the principal a key acts as, as [`Sts::principal_of`] would give it, without
     /// building the principal (the mock journals it on every call).
-    pub fn arn_of(&self, access_key_id: &str) -> Option<String> {
+    pub fn arn_of(&self, access_key_id: &str, session_token: Option<&str>) -> Option<String> {
         let partition = &self.config.partition;
         match self.world.long_term_key(access_key_id) {
             Some((KeyOwner::User { account, name }, _)) => {
                 let user = self.world.user(account, name)?;
                 Some(crate::principal::user_arn(partition, account, &user.path, &user.name))
             }
-            Some(_) => self.principal_of(access_key_id).map(|p| p.arn(partition)),
-            None => self.sessions.get(access_key_id).map(|s| s.principal.arn(partition)),
+            _ => self.principal_of(access_key_id, session_token).map(|p| p.arn(partition)),
         }
     }
 
-    /// The secret of any known key, long-term or temporary (for signature verification).
-    pub fn secret_for(&self, access_key_id: &str) -> Option<&str> {
+    /// The secret of a key, for signature verification: a long-term key's from the world, a
+    /// temporary key's when `session_token` is the token minted with it (derived from the key id,
+    /// never stored).
+    pub fn secret_for(&self, access_key_id: &str, session_token: Option<&str>) -> Option<String> {
         if let Some((_, secret)) = self.world.long_term_key(access_key_id) {
-            return Some(secret);
+            return Some(secret.to_owned());
         }
-        self.sessions.get(access_key_id).map(|s| s.credentials.secret_access_key.as_str())
+        self.session(access_key_id, session_token?).map(|s| s.credentials.secret_access_key)
     }
 
     /// A fresh request id (for the response envelope).
@@ -405,14 +401,12 @@ impl Sts {
             };
             return Ok(CallerContext { principal, session: None });
         }
-        let session = self.sessions.get(access_key_id).ok_or_else(StsError::invalid_client_token_id)?;
-        if session_token.as_deref() != Some(session.credentials.session_token.as_str()) {
-            return Err(StsError::invalid_client_token_id());
-        }
+        let session =
+            session_token.as_deref().and_then(|token| self.session(access_key_id, token)).ok_or_else(StsError::invalid_client_token_id)?;
         if session.is_expired(now) {
             return Err(StsError::expired_token());
         }
-        Ok(CallerContext { principal: session.principal.clone(), session: Some(session.clone()) })
+        Ok(CallerContext { principal: session.principal.clone(), session: Some(session) })
     }
 }
 

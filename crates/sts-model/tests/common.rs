@@ -59,12 +59,15 @@ pub fn world() -> World {
     w
 }
 
+/// The seed of [`sts`] and [`sts_with`].
+pub const SEED: u64 = 7;
+
 pub fn sts() -> Sts {
-    Sts::new(world(), 7)
+    Sts::new(world(), SEED)
 }
 
 pub fn sts_with(config: StsConfig) -> Sts {
-    Sts::with_config(world(), 7, config)
+    Sts::with_config(world(), SEED, config)
 }
 
 pub fn user(sts: &Sts, account: &str, name: &str) -> Caller {

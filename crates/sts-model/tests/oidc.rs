@@ -266,7 +266,8 @@ fn tags_and_source_identity_from_claims() {
     let r = web_identity(call_at(&mut sts, now(), request("ci", nested)));
     assert_eq!(r.source_identity.as_deref(), Some("alice"));
     assert!(r.packed_policy_size.is_some_and(|p| (1..=100).contains(&p)));
-    let session = sts.session(&r.credentials.unwrap().access_key_id).unwrap().clone();
+    let c = r.credentials.unwrap();
+    let session = sts.session(&c.access_key_id, &c.session_token).unwrap();
     assert!(session.tags.iter().any(|t| t.key == "Project" && t.value == "Automation"));
     assert_eq!(session.transitive_tag_keys, vec!["Project".to_string()]);
 
@@ -275,7 +276,8 @@ fn tags_and_source_identity_from_claims() {
         .claim("https://aws.amazon.com/tags/transitive_tag_keys", json!(["Team"]))
         .sign();
     let r = web_identity(call_at(&mut sts, now(), request("ci", flat)));
-    let session = sts.session(&r.credentials.unwrap().access_key_id).unwrap().clone();
+    let c = r.credentials.unwrap();
+    let session = sts.session(&c.access_key_id, &c.session_token).unwrap();
     assert!(session.tags.iter().any(|t| t.key == "Team" && t.value == "blue"));
 
     let both = token().tags(&[("A", "1")], &[]).claim("https://aws.amazon.com/tags/principal_tags/B", json!("2")).sign();
@@ -379,7 +381,8 @@ fn a_context_provider_fills_trusted_identity_propagation_context() {
     assert_eq!(origin.federated_provider_arn.as_deref(), Some(PROVIDER_ARN));
     let map = context.transaction_context.and_then(|t| t.identity_provider).expect("transaction keys");
     assert_eq!(map.into_iter().collect::<Vec<_>>(), vec![("ticket".to_string(), "T-42".to_string())]);
-    let session = sts.session(&answer.credentials.unwrap().access_key_id).unwrap();
+    let c = answer.credentials.unwrap();
+    let session = sts.session(&c.access_key_id, &c.session_token).unwrap();
     assert!(session.identity_context.is_some(), "the session keeps it for later calls");
 
     let plain = web_identity(call_at(&mut sts, now(), request("ci", token().aud("app").sign())));

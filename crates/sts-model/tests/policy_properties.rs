@@ -65,7 +65,7 @@ proptest! {
         let request = AccessRequest::new(action, resource);
         let p = PolicyDocument::parse(&identity).unwrap().evaluate(&request);
         let s = PolicyDocument::parse(&session_policy).unwrap().evaluate(&request);
-        let session = sts.is_allowed(now(), &creds.access_key_id, &request).unwrap();
+        let session = sts.is_allowed(now(), &creds.access_key_id, Some(&creds.session_token), &request).unwrap();
         prop_assert_eq!(session.is_allowed(), p.is_allowed() && s.is_allowed());
         if !p.is_allowed() {
             prop_assert!(!session.is_allowed(), "a session never allows what its role does not");

@@ -386,7 +386,7 @@ fn transitive_tags_pass_through_chains_and_cannot_be_overridden() {
         "conflicts with a transitive tag key from the calling session",
     );
     let second = credentials(call(&mut sts, &first, Request::AssumeRole(assume("chained", "s2"))));
-    let s = sts.session(&second.access_key_id).unwrap();
+    let s = sts.session(&second.access_key_id, &second.session_token).unwrap();
     assert!(s.tags.iter().any(|t| t.key == "Project" && t.value == "p1"), "transitive tag inherited");
     assert!(!s.tags.iter().any(|t| t.key == "Stage"), "non-transitive tag not inherited");
     assert!(s.transitive_tag_keys.iter().any(|k| k == "Project"), "still transitive for the next hop");
@@ -402,7 +402,7 @@ fn role_tags_are_merged_and_session_tags_win_regardless_of_case() {
         Request::AssumeRole(AssumeRoleRequest { tags: tags(&[("team", "green")]), ..assume("tagged", "s") }),
     ));
     let mut got: Vec<(String, String)> =
-        sts.session(&creds.access_key_id).unwrap().tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
+        sts.session(&creds.access_key_id, &creds.session_token).unwrap().tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
     got.sort();
     assert_eq!(got, vec![("Project".into(), "old".into()), ("team".into(), "green".into())]);
 }
@@ -416,7 +416,7 @@ fn federated_users_inherit_the_users_tags() {
         &alice,
         Request::GetFederationToken(GetFederationTokenRequest { name: "fed".into(), ..Default::default() }),
     ));
-    assert!(sts.session(&creds.access_key_id).unwrap().tags.iter().any(|t| t.key == "Team" && t.value == "blue"));
+    assert!(sts.session(&creds.access_key_id, &creds.session_token).unwrap().tags.iter().any(|t| t.key == "Team" && t.value == "blue"));
 }
 
 // ---- source identity ----
@@ -629,16 +629,47 @@ fn a_region_where_sts_is_deactivated_answers_region_disabled() {
     assert!(call(&mut sts, &alice, Request::AssumeRole(assume(&format!("arn:aws:iam::{OTHER}:role/cross"), "s"))).is_ok());
 }
 
+/// AWS never forgets a valid credential: the first of 25,000 sessions (the old store kept 20,000)
+/// still works, and so does every session of a model rebuilt with the same seed or state key.
 #[test]
-fn the_session_store_is_bounded_and_forgets_the_oldest_first() {
-    let mut sts = sts_with(StsConfig { max_sessions: 3, ..StsConfig::default() });
+fn sessions_are_never_forgotten_and_survive_a_rebuilt_model() {
+    let mut sts = sts();
     let alice = user(&sts, MAIN, "alice");
     let first = credentials(call(&mut sts, &alice, Request::GetSessionToken(Default::default())));
-    for _ in 0..3 {
+    for _ in 0..25_000 {
         call(&mut sts, &alice, Request::GetSessionToken(Default::default())).unwrap();
     }
-    assert_eq!(sts.session_count(), 3);
-    assert_eq!(call(&mut sts, &session(&first), Request::GetCallerIdentity).unwrap_err().code, ErrorCode::InvalidClientTokenId);
+    assert!(call(&mut sts, &session(&first), Request::GetCallerIdentity).is_ok());
+
+    // A model with the same seed (or the same explicit state key) opens it; another one does not.
+    let world = sts.world().clone();
+    let mut same_seed = sts_model::Sts::with_config(world.clone(), SEED, StsConfig::default());
+    assert!(call(&mut same_seed, &session(&first), Request::GetCallerIdentity).is_ok());
+    let key = sts_model::sealed::state_key_from_seed(SEED);
+    let mut same_key = sts_model::Sts::with_config(world.clone(), SEED + 1, StsConfig { state_key: Some(key), ..StsConfig::default() });
+    assert!(call(&mut same_key, &session(&first), Request::GetCallerIdentity).is_ok());
+    let mut other = sts_model::Sts::with_config(world, SEED + 1, StsConfig::default());
+    assert_eq!(call(&mut other, &session(&first), Request::GetCallerIdentity).unwrap_err().code, ErrorCode::InvalidClientTokenId);
+}
+
+/// A session token is bound to its key id and to every byte of it: a token paired with another
+/// key id, altered or cut short is InvalidClientTokenId, as a forged token is to AWS.
+#[test]
+fn a_session_token_works_only_whole_and_with_its_own_key_id() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    let a = credentials(call(&mut sts, &alice, Request::GetSessionToken(Default::default())));
+    let b = credentials(call(&mut sts, &alice, Request::GetSessionToken(Default::default())));
+    let swapped = Caller::Credentials { access_key_id: a.access_key_id.clone(), session_token: Some(b.session_token.clone()) };
+    let mut altered = a.session_token.clone().into_bytes();
+    altered[100] = if altered[100] == b'A' { b'B' } else { b'A' };
+    let altered = Caller::Credentials { access_key_id: a.access_key_id.clone(), session_token: Some(String::from_utf8(altered).unwrap()) };
+    let cut = Caller::Credentials { access_key_id: a.access_key_id.clone(), session_token: Some(a.session_token[..80].to_owned()) };
+    let none = Caller::Credentials { access_key_id: a.access_key_id.clone(), session_token: None };
+    for caller in [swapped, altered, cut, none] {
+        assert_eq!(call(&mut sts, &caller, Request::GetCallerIdentity).unwrap_err().code, ErrorCode::InvalidClientTokenId);
+    }
+    assert!(call(&mut sts, &session(&a), Request::GetCallerIdentity).is_ok());
 }
 
 // ---- rules closed by the mutation run ----
@@ -749,8 +780,9 @@ fn an_empty_provided_contexts_list_is_no_list() {
         &alice,
         Request::AssumeRole(AssumeRoleRequest { provided_contexts: Some(contexts), ..assume("demo", "first") }),
     ));
-    let context_of = |sts: &sts_model::Sts, key: &str| sts.session(key).unwrap().identity_context.clone();
-    let carried = context_of(&sts, &first.access_key_id);
+    let context_of =
+        |sts: &sts_model::Sts, c: &sts_model::Credentials| sts.session(&c.access_key_id, &c.session_token).unwrap().identity_context;
+    let carried = context_of(&sts, &first);
     assert!(carried.is_some());
     for provided_contexts in [None, Some(vec![])] {
         let next = credentials(call(
@@ -758,7 +790,7 @@ fn an_empty_provided_contexts_list_is_no_list() {
             &session(&first),
             Request::AssumeRole(AssumeRoleRequest { provided_contexts, ..assume("chained", "next") }),
         ));
-        assert_eq!(context_of(&sts, &next.access_key_id), carried);
+        assert_eq!(context_of(&sts, &next), carried);
     }
 }
 
@@ -916,7 +948,8 @@ fn web_identity_tokens_name_the_accounts_issuer() {
 /// and the secret of any key (to journal and to verify signatures), and fresh request ids.
 #[test]
 fn the_model_answers_for_its_configuration_keys_and_request_ids() {
-    let config = StsConfig { partition: "aws-cn".into(), region: Some("cn-north-1".into()), session_token_padding: 8, max_sessions: 5 };
+    let config =
+        StsConfig { partition: "aws-cn".into(), region: Some("cn-north-1".into()), session_token_padding: 8, state_key: Some([9; 32]) };
     let mut sts = sts_with(config.clone());
     assert_eq!(sts.config(), &config);
     let alice = user(&sts, MAIN, "alice");
@@ -926,18 +959,22 @@ fn the_model_answers_for_its_configuration_keys_and_request_ids() {
         Caller::Credentials { access_key_id, .. } => access_key_id.clone(),
         Caller::Anonymous => unreachable!(),
     };
-    assert_eq!(sts.arn_of(&key(&alice)).as_deref(), Some("arn:aws-cn:iam::123456789012:user/alice"));
-    assert_eq!(sts.arn_of(&key(&bob)).as_deref(), Some("arn:aws-cn:iam::123456789012:user/ops/bob"));
-    assert_eq!(sts.arn_of(&key(&root)).as_deref(), Some("arn:aws-cn:iam::123456789012:root"));
-    assert_eq!(sts.arn_of("AKIAUNKNOWNUNKNOWN00"), None);
+    assert_eq!(sts.arn_of(&key(&alice), None).as_deref(), Some("arn:aws-cn:iam::123456789012:user/alice"));
+    assert_eq!(sts.arn_of(&key(&bob), None).as_deref(), Some("arn:aws-cn:iam::123456789012:user/ops/bob"));
+    assert_eq!(sts.arn_of(&key(&root), None).as_deref(), Some("arn:aws-cn:iam::123456789012:root"));
+    assert_eq!(sts.arn_of("AKIAUNKNOWNUNKNOWN00", None), None);
     let role_arn = "arn:aws-cn:iam::123456789012:role/demo".to_string();
     let creds = credentials(call(&mut sts, &alice, Request::AssumeRole(AssumeRoleRequest { role_arn, ..assume("demo", "s") })));
-    assert_eq!(sts.arn_of(&creds.access_key_id).as_deref(), Some("arn:aws-cn:sts::123456789012:assumed-role/demo/s"));
+    assert_eq!(
+        sts.arn_of(&creds.access_key_id, Some(&creds.session_token)).as_deref(),
+        Some("arn:aws-cn:sts::123456789012:assumed-role/demo/s")
+    );
 
     let alice_secret = sts.world().user(MAIN, "alice").unwrap().access_keys[0].secret_access_key.clone();
-    assert_eq!(sts.secret_for(&key(&alice)), Some(alice_secret.as_str()));
-    assert_eq!(sts.secret_for(&creds.access_key_id), Some(creds.secret_access_key.as_str()));
-    assert_eq!(sts.secret_for("AKIAUNKNOWNUNKNOWN00"), None);
+    assert_eq!(sts.secret_for(&key(&alice), None), Some(alice_secret));
+    assert_eq!(sts.secret_for(&creds.access_key_id, Some(&creds.session_token)), Some(creds.secret_access_key.clone()));
+    assert_eq!(sts.secret_for(&creds.access_key_id, None), None, "a temporary key's secret needs its token");
+    assert_eq!(sts.secret_for("AKIAUNKNOWNUNKNOWN00", None), None);
 
     // Request ids are UUIDs, as AWS's are (`x-amzn-RequestId`), and never repeat.
     let uuid = regex::Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").unwrap();

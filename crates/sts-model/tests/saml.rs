@@ -247,7 +247,8 @@ fn tags_transitive_keys_and_source_identity() {
         request(ROLE, assertion().tag("Project", "Pegasus").transitive(&["Project"]).source_identity("alice").sign()),
     ));
     assert_eq!(r.source_identity.as_deref(), Some("alice"));
-    let session = sts.session(&r.credentials.unwrap().access_key_id).unwrap().clone();
+    let c = r.credentials.unwrap();
+    let session = sts.session(&c.access_key_id, &c.session_token).unwrap();
     assert!(session.tags.iter().any(|t| t.key == "Project" && t.value == "Pegasus"));
     assert_eq!(session.transitive_tag_keys, vec!["Project".to_string()]);
     refused(

@@ -93,8 +93,10 @@ fn permissions_are_the_intersection_of_every_layer() {
     let base = role_session(&mut sts);
     let one = session(scoped(call(&mut sts, &base, scope(Some(ALLOW_S3), None))).credentials.as_ref().unwrap());
     let two = session(scoped(call(&mut sts, &one, scope(Some(ALLOW_GET), None))).credentials.as_ref().unwrap());
-    let decide =
-        |sts: &sts_model::Sts, who: &Caller, action: &str| sts.is_allowed(now(), &key(who), &AccessRequest::new(action, "*")).unwrap();
+    let decide = |sts: &sts_model::Sts, who: &Caller, action: &str| {
+        let Caller::Credentials { access_key_id, session_token } = who else { unreachable!() };
+        sts.is_allowed(now(), access_key_id, session_token.as_deref(), &AccessRequest::new(action, "*")).unwrap()
+    };
     // Hand-worked table: role {s3:*, dynamodb:GetItem} ∩ layer 1 {s3:*} ∩ layer 2 {s3:GetObject}.
     assert_eq!(decide(&sts, &base, "dynamodb:GetItem"), Decision::Allow);
     assert_eq!(decide(&sts, &one, "dynamodb:GetItem"), Decision::ImplicitDeny);
@@ -153,14 +155,20 @@ fn source_identity_tags_and_mfa_are_carried() {
     let base = session(&credentials(call(&mut sts, &alice, Request::AssumeRole(request))));
     let out = scoped(call(&mut sts, &base, scope(None, Some(900))));
     assert_eq!(out.source_identity.as_deref(), Some("alice-laptop"));
-    let scoped_key = out.credentials.as_ref().unwrap().access_key_id.clone();
-    let s = sts.session(&scoped_key).unwrap();
+    let scoped_creds = out.credentials.as_ref().unwrap();
+    let s = sts.session(&scoped_creds.access_key_id, &scoped_creds.session_token).unwrap();
     assert!(s.mfa_authenticated && s.scoped);
     assert!(s.tags.iter().any(|t| t.key == "Stage" && t.value == "ci"));
     assert_eq!(s.transitive_tag_keys, vec!["Project".to_string()]);
     // Chaining from the scoped session passes the transitive tag on, as from its caller.
     let chained = credentials(call(&mut sts, &session(out.credentials.as_ref().unwrap()), Request::AssumeRole(assume("next", "n"))));
-    assert!(sts.session(&chained.access_key_id).unwrap().tags.iter().any(|t| t.key == "Project" && t.value == "Pegasus"));
+    assert!(
+        sts.session(&chained.access_key_id, &chained.session_token)
+            .unwrap()
+            .tags
+            .iter()
+            .any(|t| t.key == "Project" && t.value == "Pegasus")
+    );
 }
 
 #[test]
@@ -238,7 +246,7 @@ fn context_assertions_are_checked_and_carried_through_scoping() {
 
     let base = session(&credentials(with_context(&mut sts, &assertion, IDC)));
     let scoped_creds = scoped(call(&mut sts, &base, scope(None, Some(600)))).credentials.unwrap();
-    let context = sts.session(&scoped_creds.access_key_id).unwrap().identity_context.clone();
+    let context = sts.session(&scoped_creds.access_key_id, &scoped_creds.session_token).unwrap().identity_context.clone();
     assert_eq!(context.as_deref(), Some(&origin("alice@example.com")));
 }
 

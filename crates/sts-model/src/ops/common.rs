@@ -326,15 +326,12 @@ pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Result<Minted
         None => expiration_after(now, m.duration_seconds)?,
     };
     let access_key_id = sts.generator.temporary_key_id(m.principal.account());
-    let secret_access_key = sts.generator.secret_access_key();
+    let secret_access_key = sts.sealer.secret_for(&access_key_id);
     // Tokens grow with what they carry: the packed policies and tags, base64-inflated.
     let natural = m.base_token_len + m.packed.bytes.div_ceil(3) * 4 + sts.config.session_token_padding;
     let minimum = m.minimum_session_token_size.map_or(0, |v| v.max(0) as usize);
-    let session_token = sts.generator.session_token(natural.max(minimum));
-    let size = session_token.len();
-    let credentials = Credentials { access_key_id: access_key_id.clone(), secret_access_key, session_token, expiration };
-    let session = Session {
-        credentials: credentials.clone(),
+    let mut session = Session {
+        credentials: Credentials { access_key_id, secret_access_key, session_token: String::new(), expiration },
         principal: m.principal,
         kind: m.kind,
         issued_at: now,
@@ -351,7 +348,11 @@ pub(crate) fn mint(sts: &mut Sts, now: OffsetDateTime, m: Mint) -> Result<Minted
         packed_bytes: m.packed.bytes,
         base_token_len: m.base_token_len,
     };
-    sts.remember(session);
+    // The token carries the session, sealed; the model keeps nothing of it.
+    let generator = &mut sts.generator;
+    session.credentials.session_token = sts.sealer.seal(&session, natural.max(minimum), |filler| generator.fill(filler));
+    let size = session.credentials.session_token.len();
+    let credentials = session.credentials;
     Ok(Minted {
         credentials,
         session_token_size: size as i32,

@@ -26,7 +26,6 @@ pub(crate) fn call(
         KeyOwner::Root { account } | KeyOwner::User { account, .. } => account.clone(),
     });
     let account = known
-        .or_else(|| sts.sessions.get(id).map(|s| s.principal.account().to_owned()))
         .or_else(|| account_from_key_id(id))
         // Real AWS's answer for undecodable ids is not established. fidelity: inferred.
         .ok_or_else(|| StsError::new(ErrorCode::InvalidParameterValue, format!("The access key ID '{id}' is not valid.")))?;
