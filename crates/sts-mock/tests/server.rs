@@ -107,6 +107,31 @@ async fn minted_sessions_sign_later_calls_and_expire_when_the_clock_moves() {
     assert_eq!((expired.status, error_code(&expired.body)), (403, "ExpiredToken".into()));
 }
 
+/// Issue 20: a restarted mock with the same state key accepts the credentials the first one minted
+/// (their sessions travel in their tokens); one with another key refuses them as AWS refuses a token
+/// it did not issue.
+#[tokio::test]
+async fn a_restarted_mock_with_the_same_state_key_accepts_earlier_credentials() {
+    let at = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
+    let key = [0x5A; 32];
+    let first = MockSts::builder().frozen_at(at).state_key(key).start().await;
+    let assume = [
+        ("Action", "AssumeRole"),
+        ("Version", "2011-06-15"),
+        ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
+        ("RoleSessionName", "before-restart"),
+    ];
+    let creds = minted(&post(&first, &assume, Some(default_creds()), at).await);
+    first.stop();
+    let restarted = MockSts::builder().frozen_at(at).state_key(key).start().await;
+    let who = post(&restarted, GCI, Some(signing(&creds)), at).await;
+    assert_eq!(who.status, 200, "{}", who.body);
+    assert!(who.body.contains("assumed-role/test-role/before-restart"), "{}", who.body);
+    let other = MockSts::builder().frozen_at(at).state_key([0x5B; 32]).start().await;
+    let refused = post(&other, GCI, Some(signing(&creds)), at).await;
+    assert_eq!((refused.status, error_code(&refused.body)), (403, "InvalidClientTokenId".into()));
+}
+
 #[tokio::test]
 async fn presigned_get_caller_identity_urls_work_as_kubernetes_authenticators_use_them() {
     let sts = MockSts::start().await;

@@ -58,18 +58,22 @@ impl Sts {
     ) -> Result<(), StsError> {
         let who = self.trust_caller(&caller.principal);
         let same_account = caller.principal.account() == role_account;
+        // The caller's own keys (aws:PrincipalArn, tags, MFA...) are in both contexts; they are the
+        // same for every action, and built only if the trust policy has a condition to read them
+        // (identity policies build them themselves when theirs do).
+        let keyed = trust.statements.iter().any(|s| !s.conditions.is_empty());
+        let call_context = {
+            let mut r = AccessRequest::new("", role_arn);
+            r.context = context.clone();
+            if keyed { self.with_global_keys(now, &r, &caller.principal, caller.session.as_ref()).context } else { r.context }
+        };
         for action in actions {
             let mut trust_request = TrustRequest::new(*action, who.clone());
-            let identity_request = {
-                let mut r = AccessRequest::new(*action, role_arn);
-                r.context = context.clone();
-                r
-            };
-            // The caller's own keys (aws:PrincipalArn, tags, MFA...) are in both contexts.
-            let identity_request = self.with_global_keys(now, &identity_request, &caller.principal, caller.session.as_ref());
-            trust_request.context = identity_request.context.clone();
+            let identity_request =
+                AccessRequest { action: (*action).to_owned(), resource: role_arn.to_owned(), context: call_context.clone() };
+            trust_request.context = call_context.clone();
             let grant = trust.evaluate(&trust_request);
-            let layers = self.identity_layers(now, &caller.principal, caller.session.as_ref(), &identity_request);
+            let layers = self.identity_layers(now, &caller.principal, caller.session.as_ref(), &identity_request, keyed);
             let identity = Verdict::of_layers(&layers);
             // What bounds even a grant naming the caller: everything but her identity policies.
             let limits: Vec<_> = layers.into_iter().filter(|(t, _)| *t != PolicyType::IdentityBased).collect();

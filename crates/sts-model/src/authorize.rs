@@ -2,6 +2,8 @@
 //! session policies, evaluated with IAM's logic on a request context that carries the global keys
 //! of the session (`aws:PrincipalArn`, `aws:PrincipalTag/...`, `aws:MultiFactorAuthPresent`, ...).
 
+use std::rc::Rc;
+
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -65,16 +67,50 @@ impl Verdict {
     }
 }
 
+/// How many parsed world documents each thread remembers before it starts over.
+const PARSED_MEMORY: usize = 256;
+
+/// A world document (identity policy, boundary, service control policy) parsed, or `None` if it
+/// does not parse. The world keeps documents as text (IAM answers them as given) and every call is
+/// authorized against its caller's policies: parsing the JSON on each AssumeRole was a tenth of what
+/// `serve` spent on it. Each thread remembers the documents it last parsed, by their text, so an
+/// edited world is never answered from a stale parse.
+fn parsed(text: &str) -> Option<Rc<PolicyDocument>> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static PARSED: RefCell<HashMap<Box<str>, Option<Rc<PolicyDocument>>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(known) = PARSED.with(|p| p.borrow().get(text).cloned()) {
+        return known;
+    }
+    let document = PolicyDocument::parse(text).ok().map(Rc::new);
+    PARSED.with(|p| {
+        let mut remembered = p.borrow_mut();
+        if remembered.len() >= PARSED_MEMORY {
+            remembered.clear();
+        }
+        remembered.insert(text.into(), document.clone());
+    });
+    document
+}
+
+/// Whether any statement of `document` has a condition (the only reader of a request's context).
+fn has_conditions(document: &PolicyDocument) -> bool {
+    document.statements.iter().any(|s| !s.conditions.is_empty())
+}
+
 impl Sts {
-    fn documents(&self, managed: &[String], inline: &crate::world::InlinePolicies) -> Vec<PolicyDocument> {
+    fn documents(&self, managed: &[String], inline: &crate::world::InlinePolicies) -> Vec<Rc<PolicyDocument>> {
         let texts = managed.iter().filter_map(|arn| self.world.managed_policy(arn)).chain(inline.values().map(String::as_str));
         // World documents that do not parse grant nothing (the world file is the test author's).
-        texts.filter_map(|t| PolicyDocument::parse(t).ok()).collect()
+        texts.filter_map(parsed).collect()
     }
 
     /// The identity policies of a principal (its own, its groups') and its permissions boundary;
     /// `None` for the root, whom identity policies do not bind.
-    fn identity_policies(&self, principal: &Principal) -> Option<(Vec<PolicyDocument>, Option<Vec<PolicyDocument>>)> {
+    #[allow(clippy::type_complexity)]
+    fn identity_policies(&self, principal: &Principal) -> Option<(Vec<Rc<PolicyDocument>>, Option<Vec<Rc<PolicyDocument>>>)> {
         let boundary = |arn: &Option<String>| arn.as_ref().map(|a| self.documents(std::slice::from_ref(a), &Default::default()));
         match principal {
             Principal::Root { .. } => None,
@@ -96,12 +132,12 @@ impl Sts {
     }
 
     /// The service control policies that bind `account`: those of a member account of an organization.
-    fn service_control_policies(&self, account: &str) -> Option<Vec<PolicyDocument>> {
+    fn service_control_policies(&self, account: &str) -> Option<Vec<Rc<PolicyDocument>>> {
         let a = self.world.account(account)?;
         if a.management_account.is_none() || a.service_control_policies.is_empty() {
             return None;
         }
-        Some(a.service_control_policies.iter().filter_map(|t| PolicyDocument::parse(t).ok()).collect())
+        Some(a.service_control_policies.iter().map(String::as_str).filter_map(parsed).collect())
     }
 
     /// Whether the credentials with `access_key_id` may perform `request` at `now`.
@@ -158,36 +194,55 @@ impl Sts {
         session: Option<&Session>,
         request: &AccessRequest,
     ) -> Verdict {
-        Verdict::of_layers(&self.identity_layers(now, principal, session, request))
+        Verdict::of_layers(&self.identity_layers(now, principal, session, request, false))
     }
 
     /// Each policy layer of the identity side with its decision, in IAM's evaluation order.
+    /// `keyed`: the request's context already holds the global keys of the principal and session.
     pub(crate) fn identity_layers(
         &self,
         now: OffsetDateTime,
         principal: &Principal,
         session: Option<&Session>,
         request: &AccessRequest,
+        keyed: bool,
     ) -> Vec<(PolicyType, Decision)> {
-        let request = self.with_global_keys(now, request, principal, session);
         let base = session.and_then(|s| s.federating_principal.clone()).unwrap_or_else(|| principal.clone());
+        let scps = self.service_control_policies(base.account());
+        let identity = self.identity_policies(&base);
+        let session_policies = session.and_then(|s| s.session_policies.as_ref());
+        let scoped = session.map(|s| s.scoped_policies.as_slice()).unwrap_or_default();
+        // Only conditions read the context: without one, the global keys (ARNs and instants
+        // formatted, tags copied; half of what authorizing an AssumeRole cost) are not built.
+        let conditional = |docs: &[Rc<PolicyDocument>]| docs.iter().any(|d| has_conditions(d));
+        let needs_context = scps.as_deref().is_some_and(conditional)
+            || identity.as_ref().is_some_and(|(docs, boundary)| conditional(docs) || boundary.as_deref().is_some_and(conditional))
+            || session_policies.is_some_and(|docs| docs.iter().any(has_conditions))
+            || scoped.iter().any(has_conditions);
+        let with_keys;
+        let request = if needs_context && !keyed {
+            with_keys = self.with_global_keys(now, request, principal, session);
+            &with_keys
+        } else {
+            request
+        };
         let mut layers = Vec::new();
-        if let Some(scps) = self.service_control_policies(base.account()) {
-            layers.push((PolicyType::ServiceControlPolicy, crate::policy::evaluate_all(&scps, &request)));
+        if let Some(scps) = scps {
+            layers.push((PolicyType::ServiceControlPolicy, crate::policy::evaluate_all(&scps, request)));
         }
-        if let Some((docs, boundary)) = self.identity_policies(&base) {
-            layers.push((PolicyType::IdentityBased, crate::policy::evaluate_all(&docs, &request)));
+        if let Some((docs, boundary)) = identity {
+            layers.push((PolicyType::IdentityBased, crate::policy::evaluate_all(&docs, request)));
             if let Some(b) = boundary {
-                layers.push((PolicyType::PermissionsBoundary, crate::policy::evaluate_all(&b, &request)));
+                layers.push((PolicyType::PermissionsBoundary, crate::policy::evaluate_all(&b, request)));
             }
         }
-        if let Some(docs) = session.and_then(|s| s.session_policies.as_ref()) {
-            layers.push((PolicyType::SessionPolicy, crate::policy::evaluate_all(docs, &request)));
+        if let Some(docs) = session_policies {
+            layers.push((PolicyType::SessionPolicy, crate::policy::evaluate_all(docs, request)));
         }
         // Each GetScopedCredentials layer is one more policy the request must pass (documented:
         // the intersection of the caller's permissions and the scope-down policy).
-        for scoped in session.map(|s| s.scoped_policies.as_slice()).unwrap_or_default() {
-            layers.push((PolicyType::SessionPolicy, crate::policy::evaluate_all(std::slice::from_ref(scoped), &request)));
+        for scoped in scoped {
+            layers.push((PolicyType::SessionPolicy, crate::policy::evaluate_all(std::slice::from_ref(scoped), request)));
         }
         layers
     }

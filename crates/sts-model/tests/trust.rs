@@ -408,3 +408,36 @@ fn principal_tags_of_long_term_users_reach_trust_conditions() {
     credentials(call(&mut sts, &alice, Request::AssumeRole(assume("blue-only", "s1"))));
     assert_error(call(&mut sts, &bob, Request::AssumeRole(assume("blue-only", "s1"))), ErrorCode::AccessDenied, "sts:AssumeRole");
 }
+
+/// The caller's identity policy, not the trust policy, reads a global key: the model builds the
+/// caller's keys for identity conditions even when the trust policy has none (it skips them only
+/// when no policy has a condition). IAM user guide: aws:PrincipalTag holds the principal's tags in
+/// every request context. Alice is tagged Team=blue, bob is not; `demo` trusts the account.
+#[test]
+fn principal_tags_reach_identity_conditions_under_an_unconditional_trust_policy() {
+    let mut w = world();
+    let only_blue = "arn:aws:iam::123456789012:policy/assume-if-blue";
+    w.add_managed_policy(
+        only_blue,
+        doc(r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/Team":"blue"}}}"#),
+    );
+    for name in ["alice", "bob"] {
+        w.user_mut(MAIN, name).unwrap().policies = vec![only_blue.into()];
+    }
+    let mut sts = sts_model::Sts::new(w, 15);
+    let (alice, bob) = (user(&sts, MAIN, "alice"), user(&sts, MAIN, "bob"));
+    credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s1"))));
+    assert_error(call(&mut sts, &bob, Request::AssumeRole(assume("demo", "s1"))), ErrorCode::AccessDenied, "sts:AssumeRole");
+}
+
+/// Parsed identity policies are remembered by their text: a policy edited between two calls is
+/// judged as edited (IAM applies a new policy version to the next request it authorizes).
+#[test]
+fn an_edited_identity_policy_applies_to_the_next_call() {
+    let mut sts = sts();
+    let alice = user(&sts, MAIN, "alice");
+    credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "before"))));
+    let deny = doc(r#"{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"},{"Effect":"Allow","Action":"sts:*","Resource":"*"}"#);
+    sts.world_mut().add_managed_policy(STS_CALLER, deny);
+    assert_error(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "after"))), ErrorCode::AccessDenied, "sts:AssumeRole");
+}

@@ -48,9 +48,9 @@ impl Decision {
 }
 
 /// One layer: the union of its documents.
-pub fn evaluate(documents: &[PolicyDocument], request: &AccessRequest) -> Decision {
+pub fn evaluate<D: std::borrow::Borrow<PolicyDocument>>(documents: &[D], request: &AccessRequest) -> Decision {
     let mut allowed = false;
-    for statement in documents.iter().flat_map(|d| &d.statements) {
+    for statement in documents.iter().flat_map(|d| &d.borrow().statements) {
         if statement.applies(request) {
             match statement.effect {
                 Effect::Deny => return Decision::ExplicitDeny,
