@@ -47,7 +47,8 @@ enum Command {
         region: Option<String>,
         /// The key (64 hex digits) session tokens are sealed under: every token carries its
         /// session, so a serve restarted with the same key (or, without one, the same --seed)
-        /// still accepts the credentials it minted. Whoever knows it can forge sessions.
+        /// still accepts the credentials it minted. Whoever knows it can forge sessions: off
+        /// loopback, without this flag, a random key is drawn and printed.
         #[arg(long, value_name = "HEX", value_parser = parse_state_key)]
         state_key: Option<[u8; 32]>,
         /// How far a request's signing time may be from the mock's clock, in seconds, or `off`:
@@ -158,6 +159,19 @@ fn serve(options: ServeOptions) -> anyhow::Result<()> {
     if let Some(seed) = seed {
         builder = builder.seed(seed);
     }
+    // Off loopback, a key derived from the seed (public, and 0 unless given) would let anyone who
+    // reaches the port forge session tokens: a random key is drawn and printed, as the admin token is.
+    let state_key = match state_key {
+        Some(key) => Some(key),
+        None if !host.is_loopback() => {
+            let hex = format!("{}{}", sts_harness::mock::guard::random_token(), sts_harness::mock::guard::random_token());
+            eprintln!(
+                "sts-harness serve: listening on {host}: sessions are sealed under a random state key; a serve restarted with --state-key {hex} accepts the credentials this one mints"
+            );
+            Some(parse_state_key(&hex).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
     if let Some(key) = state_key {
         builder = builder.state_key(key);
     }

@@ -349,3 +349,39 @@ fn the_built_in_suite_runs_from_an_empty_directory() {
     assert!(stderr.contains("cannot reach"), "{stderr}");
     std::fs::remove_dir_all(&empty).ok();
 }
+
+/// Off loopback, `serve` without `--state-key` seals sessions under a random key it prints (a key
+/// derived from the public default seed would let anyone who reaches the port forge session
+/// tokens), as it does the admin token; each start draws another.
+#[test]
+fn serve_off_loopback_draws_and_prints_a_random_state_key() {
+    use std::io::BufRead;
+    let printed_key = || {
+        let mut serve = Killed(
+            Command::new(env!("CARGO_BIN_EXE_sts-harness"))
+                .args(["serve", "--host", "0.0.0.0", "--port", "0", "--quiet"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let stderr = serve.0.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut seen = Vec::new();
+        while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            if let Some(key) = line.split("--state-key ").nth(1) {
+                let key = key.split_whitespace().next().unwrap().to_owned();
+                assert!(key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
+                return key;
+            }
+            seen.push(line);
+        }
+        panic!("no state key printed: {seen:?}");
+    };
+    assert_ne!(printed_key(), printed_key());
+}
