@@ -54,7 +54,7 @@ impl Sts {
         caller: &CallerContext,
         (role_account, role_arn, trust): (&str, &str, &TrustPolicy),
         actions: &[&str],
-        context: &HashMap<String, Vec<String>>,
+        context: HashMap<String, Vec<String>>,
     ) -> Result<(), StsError> {
         let who = self.trust_caller(&caller.principal);
         let same_account = caller.principal.account() == role_account;
@@ -62,17 +62,20 @@ impl Sts {
         // same for every action, and built only if the trust policy has a condition to read them
         // (identity policies build them themselves when theirs do).
         let keyed = trust.statements.iter().any(|s| !s.conditions.is_empty());
-        let call_context = {
-            let mut r = AccessRequest::new("", role_arn);
-            r.context = context.clone();
-            if keyed { self.with_global_keys(now, &r, &caller.principal, caller.session.as_ref()).context } else { r.context }
-        };
-        for action in actions {
+        let mut call_context = AccessRequest::new("", role_arn);
+        call_context.context = context;
+        if keyed {
+            call_context = self.with_global_keys(now, &call_context, &caller.principal, caller.session.as_ref());
+        }
+        for (i, action) in actions.iter().enumerate() {
+            // The context moves from the trust request to the identity request, and into the last
+            // action's: a copy per action only when there are several.
+            let context = if i + 1 == actions.len() { std::mem::take(&mut call_context.context) } else { call_context.context.clone() };
             let mut trust_request = TrustRequest::new(*action, who.clone());
-            let identity_request =
-                AccessRequest { action: (*action).to_owned(), resource: role_arn.to_owned(), context: call_context.clone() };
-            trust_request.context = call_context.clone();
+            trust_request.context = context;
             let grant = trust.evaluate(&trust_request);
+            let identity_request =
+                AccessRequest { action: (*action).to_owned(), resource: role_arn.to_owned(), context: trust_request.context };
             let layers = self.identity_layers(now, &caller.principal, caller.session.as_ref(), &identity_request, keyed);
             let identity = Verdict::of_layers(&layers);
             // What bounds even a grant naming the caller: everything but her identity policies.

@@ -67,7 +67,7 @@ pub(crate) fn call(
         actions.push("sts:SetContext");
     }
     let context = common::assume_role_context(&req, &tags, &transitive, source_identity.as_deref(), code_given || session_mfa);
-    sts.authorize_role_actions(now, caller, (&role_account, &req.role_arn, &trust), &actions, &context)?;
+    sts.authorize_role_actions(now, caller, (&role_account, &req.role_arn, &trust), &actions, context)?;
     let mfa_ok = code_check? || session_mfa;
 
     // Context assertions from a trusted context provider (trusted identity propagation). Without
