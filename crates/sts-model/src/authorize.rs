@@ -207,9 +207,9 @@ impl Sts {
         request: &AccessRequest,
         keyed: bool,
     ) -> Vec<(PolicyType, Decision)> {
-        let base = session.and_then(|s| s.federating_principal.clone()).unwrap_or_else(|| principal.clone());
+        let base = session.and_then(|s| s.federating_principal.as_ref()).unwrap_or(principal);
         let scps = self.service_control_policies(base.account());
-        let identity = self.identity_policies(&base);
+        let identity = self.identity_policies(base);
         let session_policies = session.and_then(|s| s.session_policies.as_ref());
         let scoped = session.map(|s| s.scoped_policies.as_slice()).unwrap_or_default();
         // Only conditions read the context: without one, the global keys (ARNs and instants

@@ -57,8 +57,9 @@ pub fn state_key_from_seed(seed: u64) -> [u8; 32] {
 #[derive(Clone)]
 pub(crate) struct Sealer {
     cipher: Aes256Gcm,
-    secret_key: [u8; 32],
-    nonce_key: [u8; 32],
+    // HMACs keyed once: keying hashes two blocks, which every mint would otherwise repeat twice.
+    secret_mac: Hmac<Sha256>,
+    nonce_mac: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -77,13 +78,14 @@ impl Sealer {
             mac.finalize().into_bytes().into()
         };
         let seal_key = derive(b"seal");
-        Sealer { cipher: Aes256Gcm::new(&seal_key.into()), secret_key: derive(b"secret"), nonce_key: derive(b"nonce") }
+        let keyed = |key: [u8; 32]| Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+        Sealer { cipher: Aes256Gcm::new(&seal_key.into()), secret_mac: keyed(derive(b"secret")), nonce_mac: keyed(derive(b"nonce")) }
     }
 
     /// The 40-character secret access key of a temporary key id.
     pub(crate) fn secret_for(&self, access_key_id: &str) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret_key).expect("HMAC takes any key length");
+        let mut mac = self.secret_mac.clone();
         mac.update(access_key_id.as_bytes());
         let digest = mac.finalize().into_bytes();
         // 32 bytes give 40 six-bit characters (240 of their 256 bits).
@@ -140,7 +142,7 @@ impl Sealer {
     /// and a repeated GCM nonce under one key leaks the authentication key. Derived, it repeats
     /// only for the same key id and session, whose sealing is then the same bytes anyway.
     fn synthetic_nonce(&self, access_key_id: &[u8], plain: &[u8]) -> [u8; NONCE_LEN] {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.nonce_key).expect("HMAC takes any key length");
+        let mut mac = self.nonce_mac.clone();
         mac.update(&(access_key_id.len() as u64).to_be_bytes());
         mac.update(access_key_id);
         mac.update(plain);

@@ -48,6 +48,20 @@ proptest! {
         prop_assert_eq!(wildcard_match(&pattern, &text, false), reference_match(&pattern, &text));
     }
 
+    /// Characters beyond ASCII (one `?` is one character, not one byte) and ASCII case folding
+    /// for actions, against the same reference.
+    #[test]
+    fn wildcards_agree_with_a_reference_matcher_beyond_ascii_and_ignoring_case(
+        pattern in "[aBé日*?:]{0,8}",
+        text in "[AbÉé日:]{0,8}",
+        ascii_text in "[aAbB:]{0,8}",
+        ascii_pattern in "[aAbB*?:]{0,8}",
+    ) {
+        prop_assert_eq!(wildcard_match(&pattern, &text, false), reference_match(&pattern, &text));
+        let folded = reference_match(&ascii_pattern.to_ascii_lowercase(), &ascii_text.to_ascii_lowercase());
+        prop_assert_eq!(wildcard_match(&ascii_pattern, &ascii_text, true), folded);
+    }
+
     #[test]
     fn a_session_is_the_intersection_of_its_role_and_session_policies(
         identity in policy(),
