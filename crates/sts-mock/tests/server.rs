@@ -41,6 +41,16 @@ async fn post(sts: &MockSts, params: &[(&str, &str)], creds: Option<Credentials<
     Reply { status, request_id, body: response.text().await.unwrap() }
 }
 
+/// The form of an AssumeRole of the default world's `test-role` with session name `session`.
+fn assume_test_role(session: &str) -> [(&str, &str); 4] {
+    [
+        ("Action", "AssumeRole"),
+        ("Version", "2011-06-15"),
+        ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
+        ("RoleSessionName", session),
+    ]
+}
+
 /// The credentials a successful answer carries.
 fn minted(reply: &Reply) -> sts_model::Credentials {
     assert_eq!(reply.status, 200, "{}", reply.body);
@@ -85,18 +95,7 @@ async fn signed_calls_are_answered_with_the_request_id_in_header_and_body() {
 async fn minted_sessions_sign_later_calls_and_expire_when_the_clock_moves() {
     let sts = MockSts::builder().frozen_at(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()).start().await;
     let now = sts.clock().now();
-    let reply = post(
-        &sts,
-        &[
-            ("Action", "AssumeRole"),
-            ("Version", "2011-06-15"),
-            ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
-            ("RoleSessionName", "it"),
-        ],
-        Some(default_creds()),
-        now,
-    )
-    .await;
+    let reply = post(&sts, &assume_test_role("it"), Some(default_creds()), now).await;
     let creds = minted(&reply);
     let session = signing(&creds);
     let who = post(&sts, GCI, Some(session), now).await;
@@ -115,12 +114,7 @@ async fn a_restarted_mock_with_the_same_state_key_accepts_earlier_credentials() 
     let at = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
     let key = [0x5A; 32];
     let first = MockSts::builder().frozen_at(at).state_key(key).start().await;
-    let assume = [
-        ("Action", "AssumeRole"),
-        ("Version", "2011-06-15"),
-        ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
-        ("RoleSessionName", "before-restart"),
-    ];
+    let assume = assume_test_role("before-restart");
     let creds = minted(&post(&first, &assume, Some(default_creds()), at).await);
     first.stop();
     let restarted = MockSts::builder().frozen_at(at).state_key(key).start().await;
@@ -305,12 +299,7 @@ async fn scoped_credentials_work_over_http_and_are_journaled() {
             .insert("s3".into(), r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#.into());
     });
     let now = sts.clock().now();
-    let assume = [
-        ("Action", "AssumeRole"),
-        ("Version", "2011-06-15"),
-        ("RoleArn", "arn:aws:iam::123456789012:role/test-role"),
-        ("RoleSessionName", "http"),
-    ];
+    let assume = assume_test_role("http");
     let role = minted(&post(&sts, &assume, Some(default_creds()), now).await);
     let scope = [
         ("Action", "GetScopedCredentials"),

@@ -109,8 +109,7 @@ impl Sealer {
         let mut plain = encode(session);
         let mut version = VERSION;
         // Deflated only when the session would not fit the token's size as written: most sessions
-        // fit, and a deflate (a compressor's tables reset, ~3 µs) was most of what minting cost
-        // over HTTP.
+        // fit, and each deflate costs a compressor's tables reset (~3 µs).
         let fits = PREFIX_LEN + plain.len() + TAG_LEN <= len.div_ceil(4) * 3;
         if !fits
             && plain.len() > DEFLATE_ABOVE

@@ -403,10 +403,15 @@ fn principal_tags_of_long_term_users_reach_trust_conditions() {
         r#"{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalTag/Team":"blue"}}}"#,
     );
     w.add_role(MAIN, Role::new("blue-only").trust_policy_document(&policy).unwrap()).unwrap();
+    alice_may_assume_and_bob_may_not(w, "blue-only");
+}
+
+/// Alice (tagged Team=blue) gets a session of `role` in `w`; bob (untagged) is AccessDenied.
+fn alice_may_assume_and_bob_may_not(w: sts_model::world::World, role: &str) {
     let mut sts = sts_model::Sts::new(w, 14);
     let (alice, bob) = (user(&sts, MAIN, "alice"), user(&sts, MAIN, "bob"));
-    credentials(call(&mut sts, &alice, Request::AssumeRole(assume("blue-only", "s1"))));
-    assert_error(call(&mut sts, &bob, Request::AssumeRole(assume("blue-only", "s1"))), ErrorCode::AccessDenied, "sts:AssumeRole");
+    credentials(call(&mut sts, &alice, Request::AssumeRole(assume(role, "s1"))));
+    assert_error(call(&mut sts, &bob, Request::AssumeRole(assume(role, "s1"))), ErrorCode::AccessDenied, "sts:AssumeRole");
 }
 
 /// The caller's identity policy, not the trust policy, reads a global key: the model builds the
@@ -424,10 +429,7 @@ fn principal_tags_reach_identity_conditions_under_an_unconditional_trust_policy(
     for name in ["alice", "bob"] {
         w.user_mut(MAIN, name).unwrap().policies = vec![only_blue.into()];
     }
-    let mut sts = sts_model::Sts::new(w, 15);
-    let (alice, bob) = (user(&sts, MAIN, "alice"), user(&sts, MAIN, "bob"));
-    credentials(call(&mut sts, &alice, Request::AssumeRole(assume("demo", "s1"))));
-    assert_error(call(&mut sts, &bob, Request::AssumeRole(assume("demo", "s1"))), ErrorCode::AccessDenied, "sts:AssumeRole");
+    alice_may_assume_and_bob_may_not(w, "demo");
 }
 
 /// Parsed identity policies are remembered by their text: a policy edited between two calls is

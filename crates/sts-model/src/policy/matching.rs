@@ -12,7 +12,7 @@
 pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
     // Every authorization matches actions and resources against each statement: `*` alone is the
     // common pattern, and ASCII (nearly every ARN and action) is matched byte by byte, without
-    // collecting characters (two allocations per match were a tenth of authorizing an AssumeRole).
+    // collecting characters (matching, with its two allocations, was a tenth of `model/AssumeRole`).
     if pattern == "*" {
         return true;
     }
