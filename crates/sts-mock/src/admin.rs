@@ -325,11 +325,9 @@ fn oidc_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, Strin
     }
     if let Some(alg) = v.get("algorithm").and_then(Value::as_str) {
         // Only the algorithms the test IdP holds a key for (an HS256 or EdDSA token could not be signed).
-        use sts_model::oidc::Algorithm as A;
-        let alg: A = alg.parse().map_err(|_| bad(400, format!("unknown algorithm {alg}")))?;
-        if !matches!(alg, A::RS256 | A::RS384 | A::RS512 | A::PS256 | A::PS384 | A::PS512 | A::ES256 | A::ES384) {
-            return Err(bad(400, format!("the test IdP signs with RS256/384/512, PS256/384/512, ES256 or ES384, not {alg:?}")));
-        }
+        let alg: sts_model::oidc::Algorithm = alg
+            .parse()
+            .map_err(|_| bad(400, format!("the test IdP signs with RS256/384/512, PS256/384/512, ES256 or ES384, not {alg:?}")))?;
         token = token.algorithm(alg);
     }
     if v.get("untrusted_key").and_then(Value::as_bool) == Some(true) {

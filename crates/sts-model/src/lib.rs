@@ -34,6 +34,7 @@ mod error;
 pub mod iam;
 pub mod identity_context;
 pub mod ids;
+pub mod jose;
 pub mod oidc;
 mod operation;
 mod ops;
@@ -48,6 +49,7 @@ mod session;
 mod sts;
 pub mod web_identity;
 pub mod world;
+pub mod xmldsig;
 
 pub use arn::Arn;
 pub use error::{ErrorCode, ErrorKind, StsError};

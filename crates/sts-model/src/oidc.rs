@@ -3,7 +3,7 @@
 //!
 //! Verification follows the order of FEDERATION-FACTS §1.3: shape and algorithm (RS256/384/512,
 //! ES256/384), required claims, issuer → the role account's OIDC provider, key by `kid` in the
-//! provider's JWKS, signature (jsonwebtoken), audience (`azp`, else `aud`) in the client-id list,
+//! provider's JWKS, signature (ring, through [`crate::jose`]), audience (`azp`, else `aud`) in the client-id list,
 //! expiry with AWS's 5-minute grace, `iat`/`nbf` not in the future, then the session-tag and
 //! source-identity claims.
 //!
@@ -20,10 +20,9 @@
 
 use std::collections::HashMap;
 
+pub use crate::jose::Algorithm;
+use crate::jose::SigningKey;
 use base64::Engine as _;
-pub use jsonwebtoken::Algorithm;
-use jsonwebtoken::jwk::{Jwk, JwkSet};
-use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{Map, Value, json};
 use time::{Duration, OffsetDateTime};
 
@@ -48,8 +47,8 @@ pub const EXPIRY_GRACE: Duration = Duration::minutes(5);
 /// How far in the future `iat` and `nbf` may be. Undocumented: the same five minutes. fidelity: inferred.
 pub const FUTURE_SKEW: Duration = Duration::minutes(5);
 
-/// The algorithms STS accepts (the model lists ES512 too; jsonwebtoken has no P-521, so an ES512
-/// token is refused as unsupported: a documented gap).
+/// The algorithms STS accepts (the model lists ES512 too; ring has no P-521, so an ES512 token is
+/// refused as unsupported: a documented gap).
 pub const ACCEPTED_ALGORITHMS: &[&str] = &["RS256", "RS384", "RS512", "ES256", "ES384"];
 
 /// The claim carrying session tags (nested form).
@@ -65,46 +64,50 @@ pub const TRANSACTION_CONTEXT_CLAIM: &str = "https://aws.amazon.com/transaction_
 /// `workload`; `user` when absent). fidelity: inferred.
 pub const SUBJECT_TYPE_CLAIM: &str = "https://aws.amazon.com/subject_type";
 
-/// The test IdP's signing keys, by algorithm.
-fn test_key(alg: Algorithm) -> (EncodingKey, &'static str) {
-    let key = match alg {
-        Algorithm::ES256 => (EncodingKey::from_ec_pem(ES256_PRIVATE.as_bytes()), ES256_KEY_ID),
-        Algorithm::ES384 => (EncodingKey::from_ec_pem(ES384_PRIVATE.as_bytes()), ES384_KEY_ID),
-        _ => (EncodingKey::from_rsa_pem(RSA_PRIVATE.as_bytes()), RSA_KEY_ID),
-    };
-    (key.0.expect("the shipped IdP keys are valid PEM"), key.1)
+/// The test IdP's signing keys, parsed once: RSA (every RS algorithm), P-256, P-384, and the
+/// untrusted RSA key.
+struct TestKeys {
+    rsa: SigningKey,
+    es256: SigningKey,
+    es384: SigningKey,
+    untrusted: SigningKey,
+    jwks: Value,
 }
 
-/// The JWKS of the test IdP (RSA, P-256, P-384), as a provider registered without keys trusts.
-pub fn test_jwks() -> JwkSet {
-    TEST_JWKS.clone()
-}
-
-/// Built once: turning the RSA private key into its public JWK parses and checks the key, about a
-/// millisecond, which every AssumeRoleWithWebIdentity against a provider without keys used to pay.
-static TEST_JWKS: std::sync::LazyLock<JwkSet> = std::sync::LazyLock::new(|| {
-    let keys = [(Algorithm::RS256, false), (Algorithm::ES256, true), (Algorithm::ES384, true)]
-        .into_iter()
-        .map(|(alg, pin_alg)| {
-            let (key, kid) = test_key(alg);
-            let mut jwk = Jwk::from_encoding_key(&key, alg).expect("the shipped IdP keys convert to JWK");
-            jwk.common.key_id = Some(kid.to_owned());
-            if !pin_alg {
-                // One RSA key serves RS256, RS384 and RS512.
-                jwk.common.key_algorithm = None;
-            }
-            jwk
-        })
-        .collect();
-    JwkSet { keys }
+static TEST_KEYS: std::sync::LazyLock<TestKeys> = std::sync::LazyLock::new(|| {
+    let key = |pem: &str, alg| SigningKey::from_pkcs8_pem(pem, alg).expect("the shipped IdP keys are valid PKCS#8");
+    let (rsa, es256, es384) =
+        (key(RSA_PRIVATE, Algorithm::RS256), key(ES256_PRIVATE, Algorithm::ES256), key(ES384_PRIVATE, Algorithm::ES384));
+    // One RSA key serves RS256, RS384 and RS512, so its JWK names no `alg`; the EC keys pin theirs.
+    let jwks = json!({ "keys": [
+        rsa.public_jwk(Some(RSA_KEY_ID), false),
+        es256.public_jwk(Some(ES256_KEY_ID), true),
+        es384.public_jwk(Some(ES384_KEY_ID), true),
+    ]});
+    TestKeys { rsa, es256, es384, untrusted: key(UNTRUSTED_RSA_PRIVATE, Algorithm::RS256), jwks }
 });
+
+/// The test IdP's signing key and `kid` for an algorithm.
+fn test_key(alg: Algorithm) -> (&'static SigningKey, &'static str) {
+    match alg {
+        Algorithm::ES256 => (&TEST_KEYS.es256, ES256_KEY_ID),
+        Algorithm::ES384 => (&TEST_KEYS.es384, ES384_KEY_ID),
+        _ => (&TEST_KEYS.rsa, RSA_KEY_ID),
+    }
+}
+
+/// The JWKS of the test IdP (RSA, P-256, P-384), as a provider registered without keys trusts:
+/// `{"keys":[...]}`.
+pub fn test_jwks() -> Value {
+    TEST_KEYS.jwks.clone()
+}
 
 /// Builds and signs an ID token as an identity provider would (the test IdP's keys by default).
 #[derive(Debug, Clone)]
 pub struct TokenBuilder {
     claims: Map<String, Value>,
     algorithm: Algorithm,
-    key: Option<(EncodingKey, Option<String>)>,
+    untrusted_key: bool,
     kid: Option<Option<String>>,
 }
 
@@ -118,7 +121,7 @@ impl TokenBuilder {
         claims.insert("aud".into(), json!("sts.amazonaws.com"));
         claims.insert("iat".into(), json!(now.unix_timestamp()));
         claims.insert("exp".into(), json!((now + Duration::hours(1)).unix_timestamp()));
-        TokenBuilder { claims, algorithm: Algorithm::RS256, key: None, kid: None }
+        TokenBuilder { claims, algorithm: Algorithm::RS256, untrusted_key: false, kid: None }
     }
 
     /// Sets `sub` (named after the claim, not `std::ops::Sub`).
@@ -167,8 +170,7 @@ impl TokenBuilder {
 
     /// Signs with a key no provider trusts (RSA), under the test IdP's `kid`: a forged token.
     pub fn untrusted_key(mut self) -> Self {
-        let key = EncodingKey::from_rsa_pem(UNTRUSTED_RSA_PRIVATE.as_bytes()).expect("the shipped key is valid PEM");
-        self.key = Some((key, Some(RSA_KEY_ID.to_owned())));
+        self.untrusted_key = true;
         self
     }
 
@@ -180,16 +182,18 @@ impl TokenBuilder {
 
     /// The signed compact JWT.
     pub fn sign(self) -> String {
-        let (key, default_kid) = match self.key {
-            Some((key, kid)) => (key, kid),
-            None => {
-                let (key, kid) = test_key(self.algorithm);
-                (key, Some(kid.to_owned()))
+        // The untrusted key is RSA, under the test IdP's RSA `kid`: a forged token (RS256 unless an
+        // RS algorithm was chosen).
+        let (key, default_kid, algorithm) = match (self.untrusted_key, self.algorithm) {
+            (true, alg) if !matches!(alg, Algorithm::ES256 | Algorithm::ES384) => (&TEST_KEYS.untrusted, RSA_KEY_ID, alg),
+            (true, _) => (&TEST_KEYS.untrusted, RSA_KEY_ID, Algorithm::RS256),
+            (false, alg) => {
+                let (key, kid) = test_key(alg);
+                (key, kid, alg)
             }
         };
-        let mut header = Header::new(self.algorithm);
-        header.kid = self.kid.unwrap_or(default_kid);
-        jsonwebtoken::encode(&header, &Value::Object(self.claims), &key).expect("signing with a valid key succeeds")
+        let kid = self.kid.unwrap_or_else(|| Some(default_kid.to_owned()));
+        key.sign_jwt_as(algorithm, kid.as_deref(), &Value::Object(self.claims)).expect("the test key fits its algorithm")
     }
 }
 
@@ -258,35 +262,31 @@ pub fn issuer_of(token: &str) -> Result<String, StsError> {
 /// Verifies `token` against `provider` at `now`.
 pub fn verify(token: &str, provider: Provider<'_>, now: OffsetDateTime) -> Result<VerifiedToken, StsError> {
     issuer_of(token)?;
-    let header = jsonwebtoken::decode_header(token).map_err(|_| invalid(NOT_A_JWT))?;
-    let registered: JwkSet;
+    let header = crate::jose::header(token).ok_or_else(|| invalid(NOT_A_JWT))?;
+    // issuer_of checked `alg` is one of ours.
+    let algorithm = header.get("alg").and_then(Value::as_str).and_then(Algorithm::from_name).ok_or_else(|| invalid(NOT_A_JWT))?;
+    let registered: Value;
     let jwks = match provider.jwks {
-        None => &*TEST_JWKS,
+        None => &TEST_KEYS.jwks,
         Some(text) => {
             registered = serde_json::from_str(text).map_err(|_| invalid(NO_VERIFICATION_KEY))?;
             &registered
         }
     };
-    // A token without `kid` may still match a provider with a single key of its type.
-    let jwk = match header.kid.as_deref() {
-        Some(kid) => jwks.find(kid),
-        None if jwks.keys.len() == 1 => jwks.keys.first(),
-        None => None,
+    // A token without `kid` may still match a provider with a single key.
+    let jwk = crate::jose::find_key(jwks, header.get("kid").and_then(Value::as_str)).ok_or_else(|| invalid(NO_VERIFICATION_KEY))?;
+    // A key of another type or curve, or one whose `alg` names another algorithm, is no key for
+    // this token.
+    if jwk.get("alg").and_then(Value::as_str).is_some_and(|alg| alg != algorithm.name()) {
+        return Err(invalid(NO_VERIFICATION_KEY));
     }
-    .ok_or_else(|| invalid(NO_VERIFICATION_KEY))?;
-    let key = DecodingKey::from_jwk(jwk).map_err(|_| invalid(NO_VERIFICATION_KEY))?;
-    let mut validation = Validation::new(header.alg);
-    validation.validate_exp = false;
-    validation.validate_nbf = false;
-    validation.validate_aud = false;
-    validation.required_spec_claims.clear();
-    let claims = jsonwebtoken::decode::<Value>(token, &key, &validation)
-        .map_err(|e| match e.kind() {
-            // The refusal is certain; AWS's wording for it is not established. fidelity: inferred.
-            jsonwebtoken::errors::ErrorKind::InvalidSignature => invalid("The ID Token signature is invalid."),
-            _ => invalid(NOT_A_JWT),
-        })?
-        .claims;
+    match crate::jose::verify_jwt(token, jwk, algorithm) {
+        Ok(true) => {}
+        // The refusal is certain; AWS's wording for it is not established. fidelity: inferred.
+        Ok(false) => return Err(invalid("The ID Token signature is invalid.")),
+        Err(_) => return Err(invalid(NO_VERIFICATION_KEY)),
+    }
+    let claims = crate::jose::claims(token).ok_or_else(|| invalid(NOT_A_JWT))?;
 
     let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
     let number = |name: &str| claims.get(name).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)));

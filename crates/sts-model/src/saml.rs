@@ -1,8 +1,9 @@
 //! Inbound SAML federation (AssumeRoleWithSAML): reading and verifying `samlp:Response` documents
 //! as STS does, and a test identity provider that builds and signs them.
 //!
-//! One parser (uppsala) reads the document for both the signature check (bergshamra, pure-Rust
-//! XML-DSig with exclusive C14N) and the values we use, and the signature must cover the very
+//! One parser (uppsala) reads the document for both the signature check ([`crate::xmldsig`]:
+//! enveloped signatures, bergshamra's C14N, ring's RSA) and the values we use, and the signature
+//! must cover the very
 //! Assertion (or the Response holding it) that we read: a second Assertion, a signature over
 //! another element, duplicate IDs or a DOCTYPE are refused, which defeats signature wrapping.
 //! Text is read with all its text nodes (`user@x<!---->.evil` is `user@x.evil`, not `user@x`).
@@ -19,9 +20,6 @@
 //! ```
 
 use base64::Engine as _;
-use bergshamra_dsig::DsigContext;
-use bergshamra_dsig::verify::{VerifyResult, verify_all_document};
-use bergshamra_keys::{KeysManager, loader};
 use sha1::{Digest, Sha1};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -35,6 +33,15 @@ const TEST_KEY: &str = include_str!("../keys/idp-rsa.pem");
 /// without a certificate trust.
 pub const TEST_CERTIFICATE: &str = include_str!("../keys/idp-rsa.crt");
 const UNTRUSTED_KEY: &str = include_str!("../keys/idp-untrusted-rsa.pem");
+
+/// The test IdP's signing key and the untrusted one, parsed once.
+static TEST_KEYS: std::sync::LazyLock<(ring::signature::RsaKeyPair, ring::signature::RsaKeyPair)> = std::sync::LazyLock::new(|| {
+    let key = |pem: &str| {
+        let der = crate::jose::pem_der(pem, "PRIVATE KEY").expect("the shipped IdP keys are PKCS#8 PEM");
+        ring::signature::RsaKeyPair::from_pkcs8(&der).expect("the shipped IdP keys are RSA keys")
+    };
+    (key(TEST_KEY), key(UNTRUSTED_KEY))
+});
 
 const PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 const ASSERTION: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -289,11 +296,8 @@ impl AssertionBuilder {
         if self.signed == Signed::Unsigned {
             return template;
         }
-        let key = loader::load_rsa_private_pem(if self.untrusted_key { UNTRUSTED_KEY } else { TEST_KEY }.as_bytes())
-            .expect("the shipped IdP keys are valid PEM");
-        let mut keys = KeysManager::new();
-        keys.add_key(key);
-        bergshamra_dsig::sign::sign(&DsigContext::new(keys), &template).expect("signing a well-formed template succeeds")
+        let key = if self.untrusted_key { &TEST_KEYS.1 } else { &TEST_KEYS.0 };
+        crate::xmldsig::sign_enveloped(&template, key).expect("signing a well-formed template succeeds")
     }
 
     /// The signed Response, base64-encoded as the `SAMLAssertion` parameter carries it.
@@ -461,17 +465,9 @@ pub fn verify_xml(xml: &str, role_arn: &str, provider: Provider<'_>, now: Offset
     // Exactly one Assertion, and it is the one we read and the one the signature must cover.
     let assertion = r.only(response, ASSERTION, "Assertion")?;
 
-    let certificate = loader::load_x509_cert_pem(provider.certificate_pem.as_bytes()).map_err(|_| invalid(SIGNATURE_INVALID))?;
-    let mut keys = KeysManager::new();
-    keys.add_key(certificate);
-    let results = verify_all_document(&DsigContext::new(keys), &doc).map_err(|_| invalid(SIGNATURE_INVALID))?;
-    let covered = |node: NodeId| {
-        results.iter().any(|v| {
-            matches!(v, VerifyResult::Valid { references, .. }
-                if references.iter().any(|reference| reference.digest_verified && reference.resolved_node == Some(node)))
-        })
-    };
-    if results.iter().any(|v| !v.is_valid()) || !(covered(assertion) || covered(response)) {
+    let key = crate::xmldsig::PublicKey::from_certificate_pem(provider.certificate_pem).ok_or_else(|| invalid(SIGNATURE_INVALID))?;
+    let covered = crate::xmldsig::verify_enveloped(&doc, &key).map_err(|_| invalid(SIGNATURE_INVALID))?;
+    if !(covered.contains(&assertion) || covered.contains(&response)) {
         return Err(invalid(SIGNATURE_INVALID));
     }
 

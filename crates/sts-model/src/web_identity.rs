@@ -4,14 +4,19 @@
 //! The keys are test keys shipped in `keys/` (see its README): a verifier of the mock's tokens
 //! fetches [`jwks`] (the mock serves it at the issuer's `/.well-known/jwks.json`).
 
-use jsonwebtoken::jwk::{Jwk, JwkSet};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::jose::{Algorithm, SigningKey};
+
 const RS256_PRIVATE: &str = include_str!("../keys/web-identity-rs256.pem");
-const RS256_PUBLIC: &str = include_str!("../keys/web-identity-rs256.pub.pem");
 const ES384_PRIVATE: &str = include_str!("../keys/web-identity-es384.pem");
-const ES384_PUBLIC: &str = include_str!("../keys/web-identity-es384.pub.pem");
+
+/// The signing keys, parsed once.
+static KEYS: std::sync::LazyLock<[SigningKey; 2]> = std::sync::LazyLock::new(|| {
+    let key = |pem: &str, alg| SigningKey::from_pkcs8_pem(pem, alg).expect("the shipped test keys are valid PKCS#8");
+    [key(RS256_PRIVATE, Algorithm::RS256), key(ES384_PRIVATE, Algorithm::ES384)]
+});
 
 /// A signing algorithm GetWebIdentityToken offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,35 +53,22 @@ impl SigningAlgorithm {
         }
     }
 
-    pub(crate) fn encoding_key(self) -> EncodingKey {
-        let key = match self {
-            SigningAlgorithm::Rs256 => EncodingKey::from_rsa_pem(RS256_PRIVATE.as_bytes()),
-            SigningAlgorithm::Es384 => EncodingKey::from_ec_pem(ES384_PRIVATE.as_bytes()),
-        };
-        key.expect("the shipped test keys are valid PEM")
-    }
-
-    /// The public key, to verify tokens.
-    pub fn decoding_key(self) -> DecodingKey {
-        let key = match self {
-            SigningAlgorithm::Rs256 => DecodingKey::from_rsa_pem(RS256_PUBLIC.as_bytes()),
-            SigningAlgorithm::Es384 => DecodingKey::from_ec_pem(ES384_PUBLIC.as_bytes()),
-        };
-        key.expect("the shipped test keys are valid PEM")
+    /// The mock's private key for this algorithm.
+    pub(crate) fn signing_key(self) -> &'static SigningKey {
+        match self {
+            SigningAlgorithm::Rs256 => &KEYS[0],
+            SigningAlgorithm::Es384 => &KEYS[1],
+        }
     }
 }
 
-/// The JWKS of the mock's outbound-federation keys.
-pub fn jwks() -> JwkSet {
-    let keys = [SigningAlgorithm::Rs256, SigningAlgorithm::Es384]
+/// The JWKS of the mock's outbound-federation keys (`{"keys":[...]}`, each with `kid` and `alg`).
+pub fn jwks() -> Value {
+    let keys: Vec<Value> = [SigningAlgorithm::Rs256, SigningAlgorithm::Es384]
         .into_iter()
-        .map(|alg| {
-            let mut jwk = Jwk::from_encoding_key(&alg.encoding_key(), alg.algorithm()).expect("the shipped keys convert to JWK");
-            jwk.common.key_id = Some(alg.key_id().to_owned());
-            jwk
-        })
+        .map(|alg| alg.signing_key().public_jwk(Some(alg.key_id()), true))
         .collect();
-    JwkSet { keys }
+    json!({ "keys": keys })
 }
 
 /// The account-specific issuer of outbound tokens, shaped like AWS's

@@ -568,8 +568,10 @@ fn gwit(alg: &str, duration: Option<i32>) -> Request {
 
 #[test]
 fn web_identity_tokens_are_signed_jwts_that_verify_with_the_published_keys() {
+    // Oracle: jsonwebtoken over RustCrypto, another implementation than the model's (ring).
     use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
     use sts_model::web_identity::{SigningAlgorithm, jwks};
+    let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(jwks()).unwrap();
     let mut sts = sts();
     let alice = user(&sts, MAIN, "alice");
     for alg in ["RS256", "ES384"] {
@@ -577,8 +579,8 @@ fn web_identity_tokens_are_signed_jwts_that_verify_with_the_published_keys() {
         let token = r.web_identity_token.unwrap();
         assert_eq!(r.expiration, Some(after(300)), "default lifetime is 300 s");
         let header = decode_header(&token).unwrap();
-        let jwk = jwks().find(header.kid.as_deref().unwrap()).cloned().expect("kid is published");
-        let algorithm = SigningAlgorithm::from_name(alg).unwrap().algorithm();
+        let jwk = jwks.find(header.kid.as_deref().unwrap()).cloned().expect("kid is published");
+        let algorithm: Algorithm = SigningAlgorithm::from_name(alg).unwrap().algorithm().name().parse().unwrap();
         assert_eq!(header.alg, algorithm);
         let mut validation = Validation::new(algorithm);
         validation.set_audience(&["https://api.example"]);
@@ -591,7 +593,6 @@ fn web_identity_tokens_are_signed_jwts_that_verify_with_the_published_keys() {
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         parts[1] = parts[1].replacen('e', "f", 1);
         assert!(decode::<serde_json::Value>(&parts.join("."), &DecodingKey::from_jwk(&jwk).unwrap(), &validation).is_err());
-        let _ = Algorithm::RS256;
     }
 }
 

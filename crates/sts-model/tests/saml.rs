@@ -401,3 +401,107 @@ fn the_principal_arn_must_be_an_iam_saml_provider() {
     req.principal_arn = elsewhere.into();
     refused(call(req), ErrorCode::InvalidIdentityToken, &format!("SAML provider {elsewhere} does not exist"));
 }
+
+/// Empties every `DigestValue` and `SignatureValue` of a signed document: its template again.
+fn template_of(signed: &str) -> String {
+    let blank = |xml: &str, local: &str| {
+        let mut out = String::new();
+        let mut rest = xml;
+        let open = format!("<ds:{local}>");
+        let close = format!("</ds:{local}>");
+        while let Some(at) = rest.find(&open) {
+            let end = rest[at..].find(&close).unwrap() + at;
+            out.push_str(&rest[..at + open.len()]);
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    };
+    blank(&blank(signed, "DigestValue"), "SignatureValue")
+}
+
+/// Signs a template with bergshamra-dsig (a complete XML-DSig implementation, a dev-dependency).
+fn independently_signed(template: &str) -> String {
+    let key = bergshamra_keys::loader::load_rsa_private_pem(include_str!("../keys/idp-rsa.pem").as_bytes()).unwrap();
+    let mut keys = bergshamra_keys::KeysManager::new();
+    keys.add_key(key);
+    bergshamra_dsig::sign::sign(&bergshamra_dsig::DsigContext::new(keys), template).unwrap()
+}
+
+#[test]
+fn the_test_idp_signs_byte_for_byte_as_an_independent_xml_dsig_implementation() {
+    for place in [Signed::Assertion, Signed::Response] {
+        let ours = assertion().signed(place).xml();
+        let template = template_of(&ours);
+        assert!(template.contains("<ds:DigestValue></ds:DigestValue>"), "{place:?}");
+        assert_eq!(ours, independently_signed(&template), "{place:?}: the same digest and RSA PKCS#1 v1.5 signature");
+        // And bergshamra verifies ours with the certificate.
+        let cert = bergshamra_keys::loader::load_x509_cert_pem(sts_model::saml::TEST_CERTIFICATE.as_bytes()).unwrap();
+        let mut keys = bergshamra_keys::KeysManager::new();
+        keys.add_key(cert);
+        let doc = uppsala::parse(&ours).unwrap();
+        let results = bergshamra_dsig::verify::verify_all_document(&bergshamra_dsig::DsigContext::new(keys), &doc).unwrap();
+        assert!(!results.is_empty() && results.iter().all(|r| r.is_valid()), "{place:?}");
+    }
+}
+
+#[test]
+fn signatures_in_other_shapes_from_an_independent_implementation_verify() {
+    // What IdPs emit besides the test IdP's shape, signed by bergshamra-dsig: indented XML, an
+    // InclusiveNamespaces prefix list, inclusive C14N for SignedInfo, SHA-512 and SHA-1.
+    let template = template_of(&assertion().xml());
+    let variants = [
+        ("indented", template.replace("<saml:Subject>", "\n    <saml:Subject>\n      ").replace("</saml:Subject>", "\n    </saml:Subject>\n")),
+        (
+            "prefix list",
+            template.replace(
+                r#"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
+                r#"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="xs xsi"/></ds:Transform>"#,
+            ),
+        ),
+        (
+            "inclusive SignedInfo",
+            template.replace(
+                r#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
+                r#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>"#,
+            ),
+        ),
+        (
+            "sha512",
+            template
+                .replace("xmldsig-more#rsa-sha256", "xmldsig-more#rsa-sha512")
+                .replace("http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2001/04/xmlenc#sha512"),
+        ),
+        (
+            "sha1",
+            template
+                .replace("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", "http://www.w3.org/2000/09/xmldsig#rsa-sha1")
+                .replace("http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2000/09/xmldsig#sha1"),
+        ),
+    ];
+    for (name, template) in variants {
+        let signed = independently_signed(&template);
+        assert_ne!(signed, template, "{name}: bergshamra filled the values");
+        let r = saml(call(request(ROLE, b64(&signed))));
+        assert_eq!(r.subject.as_deref(), Some("alice"), "{name}");
+        // Tampering after signing is caught in each shape.
+        let tampered = signed.replace(">alice<", ">mallory<");
+        refused(call(request(ROLE, b64(&tampered))), ErrorCode::InvalidIdentityToken, "Response signature invalid");
+    }
+}
+
+#[test]
+fn a_signature_must_reference_its_own_parent() {
+    // A valid signature of the Assertion moved under the Response (its reference still names the
+    // Assertion): it covers its parent, the Response, whose digest it does not match.
+    let signed = assertion().xml();
+    let start = signed.find("<ds:Signature").unwrap();
+    let end = signed.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    let signature = &signed[start..end];
+    let without = format!("{}{}", &signed[..start], &signed[end..]);
+    let moved = without.replacen("<samlp:Status>", &format!("{signature}<samlp:Status>"), 1);
+    refused(call(request(ROLE, b64(&moved))), ErrorCode::InvalidIdentityToken, "Response signature invalid");
+    // Five signatures are refused before any is checked.
+    let many = signed.replace("</saml:Issuer>", &format!("</saml:Issuer>{}", signature.repeat(2)));
+    refused(call(request(ROLE, b64(&many))), ErrorCode::InvalidIdentityToken, "Response signature invalid");
+}

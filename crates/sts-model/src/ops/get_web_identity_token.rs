@@ -4,7 +4,6 @@
 //! only; the token may not outlive the calling session. Claim layout and the size limit are not
 //! documented in detail: fidelity: inferred.
 
-use jsonwebtoken::Header;
 use serde_json::{Map, Value, json};
 use time::{Duration, OffsetDateTime};
 
@@ -97,10 +96,7 @@ pub(crate) fn call(
             "The size of the JWT payload exceeds the maximum allowed size.",
         ));
     }
-    let mut header = Header::new(algorithm.algorithm());
-    header.kid = Some(algorithm.key_id().to_owned());
-    let token = jsonwebtoken::encode(&header, &claims, &algorithm.encoding_key())
-        .map_err(|e| StsError::new(ErrorCode::InternalFailure, format!("signing failed: {e}")))?;
+    let token = algorithm.signing_key().sign_jwt(Some(algorithm.key_id()), &claims);
     Ok(GetWebIdentityTokenResponse { web_identity_token: Some(token), expiration: Some(expiration) })
 }
 
