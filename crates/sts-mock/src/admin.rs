@@ -105,10 +105,22 @@ pub(crate) fn handle(service: &Service, method: &str, route: &str, query: Option
         ("POST", "context-assertions") => json_body(body).and_then(|v| context_assertion(service, &v)),
         ("GET", "authorization-messages") => Ok(ok(json!({ "messages": service.sts().authorization_messages().collect::<Vec<_>>() }))),
         ("POST", "evaluate") => json_body(body).and_then(|v| evaluate(service, &v)),
-        ("GET", "web-identity/jwks") => Ok(ok(serde_json::to_value(sts_model::web_identity::jwks()).unwrap_or_default())),
+        #[cfg(feature = "oidc")]
+        ("GET", "web-identity/jwks") => Ok(ok(sts_model::web_identity::jwks())),
+        #[cfg(feature = "oidc")]
         ("POST", "oidc/tokens") => json_body(body).and_then(|v| oidc_token(service, &v)),
+        #[cfg(feature = "saml")]
         ("POST", "saml/assertions") => json_body(body).and_then(|v| saml_assertion(service, &v)),
+        #[cfg(feature = "oidc")]
         ("GET", other) if other.starts_with("oidc/") => oidc_document(service, &other["oidc/".len()..]),
+        #[cfg(not(feature = "oidc"))]
+        (_, other) if other.starts_with("oidc/") || other == "web-identity/jwks" => {
+            Err(bad(404, format!("no admin route {method} /__sts/{other}: this mock was built without the `oidc` feature")))
+        }
+        #[cfg(not(feature = "saml"))]
+        (_, "saml/assertions") => {
+            Err(bad(404, format!("no admin route {method} /__sts/saml/assertions: this mock was built without the `saml` feature")))
+        }
         (_, other) => Err(bad(404, format!("no admin route {method} /__sts/{other}"))),
     };
     result.unwrap_or_else(|e| e)
@@ -305,6 +317,7 @@ fn evaluate(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)
     Ok(ok(json!({ "decision": format!("{decision:?}") })))
 }
 
+#[cfg(feature = "oidc")]
 fn oidc_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
     use sts_model::oidc::TokenBuilder;
     let issuer = v.get("issuer").and_then(Value::as_str).ok_or_else(|| bad(400, "issuer is required"))?;
@@ -336,6 +349,7 @@ fn oidc_token(service: &Service, v: &Value) -> Result<(u16, String), (u16, Strin
     Ok(ok(json!({ "token": token.sign() })))
 }
 
+#[cfg(feature = "oidc")]
 fn oidc_document(service: &Service, rest: &str) -> Result<(u16, String), (u16, String)> {
     let (host, document) = if let Some(h) = rest.strip_suffix("/.well-known/openid-configuration") {
         (h, "discovery")
@@ -363,11 +377,12 @@ fn oidc_document(service: &Service, rest: &str) -> Result<(u16, String), (u16, S
         }))),
         _ => match provider.jwks {
             Some(text) => Ok((200, text)),
-            None => Ok(ok(serde_json::to_value(sts_model::oidc::test_jwks()).unwrap_or_default())),
+            None => Ok(ok(sts_model::oidc::test_jwks())),
         },
     }
 }
 
+#[cfg(feature = "saml")]
 fn saml_assertion(service: &Service, v: &Value) -> Result<(u16, String), (u16, String)> {
     use sts_model::saml::{AssertionBuilder, Signed};
     let text = |name: &str| v.get(name).and_then(Value::as_str);

@@ -41,7 +41,11 @@ impl Fault {
                 ErrorCode::IDPCommunicationError,
                 "The request could not be fulfilled because the identity provider could not be reached. Retry the request.",
             )),
+            #[cfg(feature = "oidc")]
             Fault::JwksUnavailable => Some(StsError::new(ErrorCode::InvalidIdentityToken, sts_model::oidc::NO_VERIFICATION_KEY)),
+            // Without OIDC there is no web-identity call for the fault to break.
+            #[cfg(not(feature = "oidc"))]
+            Fault::JwksUnavailable => None,
             Fault::Latency(_) | Fault::DropConnection => None,
         }
     }

@@ -315,12 +315,14 @@ impl MockStsBuilder {
 }
 
 /// A test OIDC identity provider bound to a mock's clock (see [`MockSts::oidc`]).
+#[cfg(feature = "oidc")]
 #[derive(Clone)]
 pub struct OidcIssuer {
     issuer: String,
     clock: Clock,
 }
 
+#[cfg(feature = "oidc")]
 impl OidcIssuer {
     /// A token issued now (mock time), expiring in an hour, `sub` "test-subject", `aud`
     /// "sts.amazonaws.com": change what the test needs, then `.sign()`.
@@ -330,12 +332,14 @@ impl OidcIssuer {
 }
 
 /// A test SAML identity provider bound to a mock's clock (see [`MockSts::saml`]).
+#[cfg(feature = "saml")]
 #[derive(Clone)]
 pub struct SamlIssuer {
     issuer: String,
     clock: Clock,
 }
 
+#[cfg(feature = "saml")]
 impl SamlIssuer {
     /// A response issued now (mock time), valid five minutes, NameID `alice`: add the Role pair and
     /// RoleSessionName, then `.sign()` for the base64 `SAMLAssertion`.
@@ -425,12 +429,14 @@ impl MockSts {
     /// let token = sts.oidc("https://oidc.example.com").token().sub("repo:org/app:ref:refs/heads/main").aud("sts.amazonaws.com").exp_in(600).sign();
     /// # }
     /// ```
+    #[cfg(feature = "oidc")]
     pub fn oidc(&self, issuer: &str) -> OidcIssuer {
         OidcIssuer { issuer: issuer.to_owned(), clock: self.clock() }
     }
 
     /// The test SAML identity provider `issuer` (entity id), building signed responses on the mock's
     /// clock with the test IdP key that SAML providers registered without a certificate trust.
+    #[cfg(feature = "saml")]
     pub fn saml(&self, issuer: &str) -> SamlIssuer {
         SamlIssuer { issuer: issuer.to_owned(), clock: self.clock() }
     }

@@ -204,6 +204,8 @@ pub(crate) async fn run(
         let service = service.clone();
         let guard = guard.clone();
         let conn_shutdown = shutdown.clone();
+        // Without the `tls` feature the acceptor type is uninhabited (and Copy).
+        #[cfg_attr(not(feature = "tls"), allow(clippy::clone_on_copy))]
         let tls = tls.clone();
         tokio::spawn(async move {
             let _slot = slot;

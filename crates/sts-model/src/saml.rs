@@ -31,7 +31,7 @@ use crate::{ErrorCode, StsError};
 const TEST_KEY: &str = include_str!("../keys/idp-rsa.pem");
 /// The test identity provider's signing certificate (PEM), which SAML providers registered
 /// without a certificate trust.
-pub const TEST_CERTIFICATE: &str = include_str!("../keys/idp-rsa.crt");
+pub const TEST_CERTIFICATE: &str = crate::world::TEST_IDP_CERTIFICATE;
 const UNTRUSTED_KEY: &str = include_str!("../keys/idp-untrusted-rsa.pem");
 
 /// The test IdP's signing key and the untrusted one, parsed once.

@@ -340,10 +340,16 @@ impl Sts {
             return Err(StsError::new(ErrorCode::InvalidAction, "Unknown Operation"));
         }
         match (request, context) {
+            #[cfg(feature = "saml")]
             (Request::AssumeRoleWithSaml(r), _) => ops::assume_role_with_saml::call(self, now, r).map(Response::AssumeRoleWithSaml),
+            #[cfg(not(feature = "saml"))]
+            (Request::AssumeRoleWithSaml(_), _) => Err(ops::feature_disabled("AssumeRoleWithSAML", "saml")),
+            #[cfg(feature = "oidc")]
             (Request::AssumeRoleWithWebIdentity(r), _) => {
                 ops::assume_role_with_web_identity::call(self, now, r).map(Response::AssumeRoleWithWebIdentity)
             }
+            #[cfg(not(feature = "oidc"))]
+            (Request::AssumeRoleWithWebIdentity(_), _) => Err(ops::feature_disabled("AssumeRoleWithWebIdentity", "oidc")),
             (_, None) => Err(StsError::missing_authentication_token()),
             (Request::AssumeRole(r), Some(c)) => ops::assume_role::call(self, now, &c, r).map(Response::AssumeRole),
             (Request::AssumeRoot(r), Some(c)) => ops::assume_root::call(self, now, &c, r).map(Response::AssumeRoot),
@@ -362,9 +368,12 @@ impl Sts {
                 ops::get_scoped_credentials::call(self, now, &c, r).map(Response::GetScopedCredentials)
             }
             (Request::GetSessionToken(r), Some(c)) => ops::get_session_token::call(self, now, &c, r).map(Response::GetSessionToken),
+            #[cfg(feature = "oidc")]
             (Request::GetWebIdentityToken(r), Some(c)) => {
                 ops::get_web_identity_token::call(self, now, &c, r).map(Response::GetWebIdentityToken)
             }
+            #[cfg(not(feature = "oidc"))]
+            (Request::GetWebIdentityToken(_), Some(_)) => Err(ops::feature_disabled("GetWebIdentityToken", "oidc")),
         }
     }
 

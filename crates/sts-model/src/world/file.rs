@@ -347,7 +347,7 @@ impl WorldFile {
                         name: p.name,
                         entity_id: p.entity_id,
                         // Without a certificate the provider trusts the test IdP (keys/idp-rsa.crt).
-                        certificate_pem: p.certificate.unwrap_or_else(|| crate::saml::TEST_CERTIFICATE.to_owned()),
+                        certificate_pem: p.certificate.unwrap_or_else(|| crate::world::TEST_IDP_CERTIFICATE.to_owned()),
                         context_provider: p.context_provider,
                         metadata_document: None,
                         created: None,

@@ -370,6 +370,10 @@ pub struct OidcProvider {
     pub created: Option<OffsetDateTime>,
 }
 
+/// The test identity provider's SAML signing certificate (PEM, `keys/idp-rsa.crt`), which SAML
+/// providers registered without a certificate trust.
+pub const TEST_IDP_CERTIFICATE: &str = include_str!("../../keys/idp-rsa.crt");
+
 /// An IAM SAML identity provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SamlProvider {
