@@ -211,3 +211,39 @@ async fn assume_role_provider_refreshes_when_the_mock_clock_passes_expiry_minus_
     let failures: Vec<_> = sts.journal().calls().into_iter().filter(|c| !c.succeeded()).collect();
     assert!(failures.is_empty(), "no call ever used expired credentials: {failures:?}");
 }
+
+/// The Rust SDK over HTTPS: a mock started with `tls()` serves a certificate generated at start,
+/// the SDK trusts it through its PEM (`sts.ca_pem()`), and calls succeed. An SDK that trusts only
+/// the platform's roots fails at the transport, before any STS answer.
+#[tokio::test]
+async fn the_sdk_calls_a_tls_mock_trusting_its_generated_certificate() {
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+    let sts = MockSts::builder().world(world()).tls().start().await;
+    assert!(sts.uri().starts_with("https://127.0.0.1:"), "{}", sts.uri());
+    let pem = sts.ca_pem().expect("a TLS mock has a certificate").to_owned();
+    let https = |trust: TrustStore| {
+        aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .tls_context(TlsContext::builder().with_trust_store(trust).build().unwrap())
+            .build_https()
+    };
+    let (key, secret) = sts.default_credentials();
+    let config = |http| {
+        aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(sts.uri())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(key, secret, None, None, "mock"))
+            .http_client(http)
+            .build()
+    };
+    let trusted = aws_sdk_sts::Client::from_conf(config(https(TrustStore::empty().with_pem_certificate(pem.as_bytes()))));
+    let me = trusted.get_caller_identity().send().await.unwrap();
+    assert_eq!(me.arn(), Some("arn:aws:iam::123456789012:user/test"));
+    let role = trusted.assume_role().role_arn("arn:aws:iam::123456789012:role/test-role").role_session_name("tls").send().await.unwrap();
+    assert!(role.credentials().unwrap().access_key_id().starts_with("ASIA"));
+
+    let untrusted = aws_sdk_sts::Client::from_conf(config(https(TrustStore::default())));
+    let err = untrusted.get_caller_identity().send().await.unwrap_err();
+    assert!(matches!(err, aws_sdk_sts::error::SdkError::DispatchFailure(_)), "{err:?}");
+}
