@@ -505,3 +505,18 @@ fn a_signature_must_reference_its_own_parent() {
     let many = signed.replace("</saml:Issuer>", &format!("</saml:Issuer>{}", signature.repeat(2)));
     refused(call(request(ROLE, b64(&many))), ErrorCode::InvalidIdentityToken, "Response signature invalid");
 }
+
+#[test]
+fn deeply_nested_documents_are_refused_without_exhausting_the_stack() {
+    // A request body can hold a few hundred thousand nested elements; a recursive walk that deep
+    // would overflow the stack and abort the whole mock. The parser stops at 128 levels (uppsala's
+    // limit, sized for a 2 MiB thread stack); below it, the canonicalization of a signed Response
+    // walks the nesting and the changed content fails the digest.
+    let signed = assertion().signed(Signed::Response).xml();
+    let nested = |depth: usize| {
+        let inner = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        b64(&signed.replacen("<samlp:Status>", &format!("<samlp:Extensions>{inner}</samlp:Extensions><samlp:Status>"), 1))
+    };
+    refused(call(request(ROLE, nested(100))), ErrorCode::InvalidIdentityToken, "Response signature invalid");
+    refused(call(request(ROLE, nested(100_000))), ErrorCode::InvalidIdentityToken, "not a base64-encoded XML document");
+}
