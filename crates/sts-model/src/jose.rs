@@ -77,55 +77,31 @@ impl Algorithm {
         Algorithm::SIGNING.into_iter().find(|a| a.name() == name)
     }
 
+    /// ring's side of the algorithm, in one table.
+    fn ring(self) -> Ring {
+        use signature::*;
+        match self {
+            Algorithm::RS256 => Ring::Rsa(&RSA_PKCS1_SHA256, &RSA_PKCS1_2048_8192_SHA256),
+            Algorithm::RS384 => Ring::Rsa(&RSA_PKCS1_SHA384, &RSA_PKCS1_2048_8192_SHA384),
+            Algorithm::RS512 => Ring::Rsa(&RSA_PKCS1_SHA512, &RSA_PKCS1_2048_8192_SHA512),
+            Algorithm::PS256 => Ring::Rsa(&RSA_PSS_SHA256, &RSA_PSS_2048_8192_SHA256),
+            Algorithm::PS384 => Ring::Rsa(&RSA_PSS_SHA384, &RSA_PSS_2048_8192_SHA384),
+            Algorithm::PS512 => Ring::Rsa(&RSA_PSS_SHA512, &RSA_PSS_2048_8192_SHA512),
+            Algorithm::ES256 => Ring::Ecdsa(&ECDSA_P256_SHA256_FIXED_SIGNING, &ECDSA_P256_SHA256_FIXED, "P-256"),
+            Algorithm::ES384 => Ring::Ecdsa(&ECDSA_P384_SHA384_FIXED_SIGNING, &ECDSA_P384_SHA384_FIXED, "P-384"),
+        }
+    }
+
     fn is_rsa(self) -> bool {
-        !matches!(self, Algorithm::ES256 | Algorithm::ES384)
+        matches!(self.ring(), Ring::Rsa(..))
     }
+}
 
-    /// The JWK curve of an ECDSA algorithm.
-    fn curve(self) -> Option<&'static str> {
-        match self {
-            Algorithm::ES256 => Some("P-256"),
-            Algorithm::ES384 => Some("P-384"),
-            _ => None,
-        }
-    }
-
-    fn ecdsa_signing(self) -> Option<&'static signature::EcdsaSigningAlgorithm> {
-        match self {
-            Algorithm::ES256 => Some(&signature::ECDSA_P256_SHA256_FIXED_SIGNING),
-            Algorithm::ES384 => Some(&signature::ECDSA_P384_SHA384_FIXED_SIGNING),
-            _ => None,
-        }
-    }
-
-    fn rsa_signing(self) -> &'static dyn signature::RsaEncoding {
-        match self {
-            Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
-            Algorithm::RS512 => &signature::RSA_PKCS1_SHA512,
-            Algorithm::PS256 => &signature::RSA_PSS_SHA256,
-            Algorithm::PS384 => &signature::RSA_PSS_SHA384,
-            Algorithm::PS512 => &signature::RSA_PSS_SHA512,
-            _ => &signature::RSA_PKCS1_SHA256,
-        }
-    }
-
-    fn rsa_verification(self) -> &'static signature::RsaParameters {
-        match self {
-            Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
-            Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
-            Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
-            Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
-            Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
-            _ => &signature::RSA_PKCS1_2048_8192_SHA256,
-        }
-    }
-
-    fn ecdsa_verification(self) -> &'static signature::EcdsaVerificationAlgorithm {
-        match self {
-            Algorithm::ES384 => &signature::ECDSA_P384_SHA384_FIXED,
-            _ => &signature::ECDSA_P256_SHA256_FIXED,
-        }
-    }
+/// What ring signs and verifies an algorithm with: RSA (padding, verification parameters) or
+/// ECDSA (signing, verification, the JWK curve name).
+enum Ring {
+    Rsa(&'static dyn signature::RsaEncoding, &'static signature::RsaParameters),
+    Ecdsa(&'static signature::EcdsaSigningAlgorithm, &'static signature::EcdsaVerificationAlgorithm, &'static str),
 }
 
 impl std::str::FromStr for Algorithm {
@@ -199,9 +175,9 @@ impl SigningKey {
     /// Reads a PKCS#8 (`BEGIN PRIVATE KEY`) RSA or EC key for `algorithm`.
     pub fn from_pkcs8_pem(pem: &str, algorithm: Algorithm) -> Result<SigningKey, KeyRejected> {
         let der = pem_der(pem, "PRIVATE KEY").ok_or(KeyRejected)?;
-        let pair = match algorithm.ecdsa_signing() {
-            Some(alg) => Pair::Ecdsa(EcdsaKeyPair::from_pkcs8(alg, &der, &SystemRandom::new()).map_err(|_| KeyRejected)?),
-            None => Pair::Rsa(RsaKeyPair::from_pkcs8(&der).map_err(|_| KeyRejected)?),
+        let pair = match algorithm.ring() {
+            Ring::Ecdsa(alg, ..) => Pair::Ecdsa(EcdsaKeyPair::from_pkcs8(alg, &der, &SystemRandom::new()).map_err(|_| KeyRejected)?),
+            Ring::Rsa(..) => Pair::Rsa(RsaKeyPair::from_pkcs8(&der).map_err(|_| KeyRejected)?),
         };
         Ok(SigningKey { pair, algorithm })
     }
@@ -228,14 +204,15 @@ impl SigningKey {
 
     fn sign_as(&self, algorithm: Algorithm, message: &[u8]) -> Vec<u8> {
         let rng = SystemRandom::new();
-        match &self.pair {
-            Pair::Rsa(pair) => {
+        match (&self.pair, algorithm.ring()) {
+            (Pair::Rsa(pair), Ring::Rsa(padding, _)) => {
                 let mut signature = vec![0; pair.public().modulus_len()];
                 // Fails only when the buffer is not the modulus length, which it is.
-                pair.sign(algorithm.rsa_signing(), &rng, message, &mut signature).expect("an RSA signature of the modulus length");
+                pair.sign(padding, &rng, message, &mut signature).expect("an RSA signature of the modulus length");
                 signature
             }
-            Pair::Ecdsa(pair) => pair.sign(&rng, message).expect("ECDSA signing with the system generator").as_ref().to_vec(),
+            (Pair::Ecdsa(pair), _) => pair.sign(&rng, message).expect("ECDSA signing with the system generator").as_ref().to_vec(),
+            (Pair::Rsa(_), Ring::Ecdsa(..)) => unreachable!("callers check that the key fits the algorithm"),
         }
     }
 
@@ -276,8 +253,12 @@ impl SigningKey {
                 // The public key is the uncompressed point 0x04 || x || y.
                 let point = pair.public_key().as_ref();
                 let (x, y) = point[1..].split_at((point.len() - 1) / 2);
+                let curve = match self.algorithm.ring() {
+                    Ring::Ecdsa(.., curve) => Some(curve),
+                    Ring::Rsa(..) => None,
+                };
                 jwk.insert("kty".into(), json!("EC"));
-                jwk.insert("crv".into(), json!(self.algorithm.curve()));
+                jwk.insert("crv".into(), json!(curve));
                 jwk.insert("x".into(), json!(b64url(x)));
                 jwk.insert("y".into(), json!(b64url(y)));
             }
@@ -325,19 +306,17 @@ pub fn verify_jwt(token: &str, jwk: &Value, algorithm: Algorithm) -> Result<bool
     let kty = jwk.get("kty").and_then(Value::as_str);
     let Some((signing_input, signature)) = token.rsplit_once('.') else { return Ok(false) };
     let Some(signature) = b64url_decode(signature) else { return Ok(false) };
-    if algorithm.is_rsa() {
-        if kty != Some("RSA") {
-            return Err(KeyRejected);
+    match algorithm.ring() {
+        Ring::Rsa(_, parameters) if kty == Some("RSA") => {
+            let key = RsaPublicKeyComponents { n: field("n")?, e: field("e")? };
+            Ok(key.verify(parameters, signing_input.as_bytes(), &signature).is_ok())
         }
-        let key = RsaPublicKeyComponents { n: field("n")?, e: field("e")? };
-        return Ok(key.verify(algorithm.rsa_verification(), signing_input.as_bytes(), &signature).is_ok());
+        Ring::Ecdsa(_, verification, curve) if kty == Some("EC") && jwk.get("crv").and_then(Value::as_str) == Some(curve) => {
+            let mut point = vec![0x04];
+            point.extend(field("x")?);
+            point.extend(field("y")?);
+            Ok(UnparsedPublicKey::new(verification, point).verify(signing_input.as_bytes(), &signature).is_ok())
+        }
+        _ => Err(KeyRejected),
     }
-    if kty != Some("EC") || jwk.get("crv").and_then(Value::as_str) != algorithm.curve() {
-        return Err(KeyRejected);
-    }
-    let mut point = vec![0x04];
-    point.extend(field("x")?);
-    point.extend(field("y")?);
-    let key = UnparsedPublicKey::new(algorithm.ecdsa_verification(), point);
-    Ok(key.verify(signing_input.as_bytes(), &signature).is_ok())
 }

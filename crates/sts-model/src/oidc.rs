@@ -185,7 +185,7 @@ impl TokenBuilder {
         // The untrusted key is RSA, under the test IdP's RSA `kid`: a forged token (RS256 unless an
         // RS algorithm was chosen).
         let (key, default_kid, algorithm) = match (self.untrusted_key, self.algorithm) {
-            (true, alg) if !matches!(alg, Algorithm::ES256 | Algorithm::ES384) => (&TEST_KEYS.untrusted, RSA_KEY_ID, alg),
+            (true, alg) if TEST_KEYS.untrusted.fits(alg) => (&TEST_KEYS.untrusted, RSA_KEY_ID, alg),
             (true, _) => (&TEST_KEYS.untrusted, RSA_KEY_ID, Algorithm::RS256),
             (false, alg) => {
                 let (key, kid) = test_key(alg);

@@ -3,8 +3,7 @@
 //!
 //! One parser (uppsala) reads the document for both the signature check ([`crate::xmldsig`]:
 //! enveloped signatures, bergshamra's C14N, ring's RSA) and the values we use, and the signature
-//! must cover the very
-//! Assertion (or the Response holding it) that we read: a second Assertion, a signature over
+//! must cover the very Assertion (or the Response holding it) that we read: a second Assertion, a signature over
 //! another element, duplicate IDs or a DOCTYPE are refused, which defeats signature wrapping.
 //! Text is read with all its text nodes (`user@x<!---->.evil` is `user@x.evil`, not `user@x`).
 //!

@@ -69,6 +69,12 @@ struct Canonicalization {
 }
 
 impl Canonicalization {
+    /// Inclusive C14N 1.0, which XML-DSig applies when a node set becomes octets and no
+    /// canonicalization is named.
+    fn node_set_default() -> Canonicalization {
+        Canonicalization { mode: C14nMode::Inclusive, prefixes: Vec::new() }
+    }
+
     /// Reads a `CanonicalizationMethod` or `Transform` element naming a C14N algorithm.
     fn read(doc: &Document<'_>, id: NodeId) -> Option<Canonicalization> {
         let mode = C14nMode::from_uri(algorithm(doc, id))?;
@@ -221,8 +227,7 @@ fn verify_one(doc: &Document<'_>, signature: NodeId, key: &PublicKey) -> Result<
     if doc.get_attribute(reference, "URI").and_then(|u| u.strip_prefix('#')) != Some(parent_id) {
         return Err(Invalid("the reference is not the signature's parent"));
     }
-    // Transforms: the enveloped-signature transform, then at most one canonicalization (inclusive
-    // C14N 1.0 when none is named, as XML-DSig converts a node set to octets).
+    // Transforms: the enveloped-signature transform, then at most one canonicalization.
     let mut canonicalization = None;
     let mut enveloped = false;
     if let Some(transforms) = doc.children(reference).into_iter().find(|c| is_dsig(doc, *c, "Transforms")) {
@@ -239,7 +244,7 @@ fn verify_one(doc: &Document<'_>, signature: NodeId, key: &PublicKey) -> Result<
     if !enveloped {
         return Err(Invalid("the signature is not enveloped"));
     }
-    let canonicalization = canonicalization.unwrap_or(Canonicalization { mode: C14nMode::Inclusive, prefixes: Vec::new() });
+    let canonicalization = canonicalization.unwrap_or_else(Canonicalization::node_set_default);
     let digest_method =
         digest_algorithm(algorithm(doc, only_child(doc, reference, "DigestMethod")?)).ok_or(Invalid("an unknown digest"))?;
     let expected = base64_text(doc, only_child(doc, reference, "DigestValue")?)?;
@@ -324,7 +329,7 @@ pub fn sign_enveloped(template: &str, key: &RsaKeyPair) -> Result<String, Invali
             .filter(|c| is_dsig(&doc, *c, "Transforms"))
             .flat_map(|t| doc.children(t))
             .find_map(|t| Canonicalization::read(&doc, t))
-            .unwrap_or(Canonicalization { mode: C14nMode::Inclusive, prefixes: Vec::new() });
+            .unwrap_or_else(Canonicalization::node_set_default);
         let covered = canonicalization.apply(&doc, &enveloped_nodes(&doc, parent, signature))?;
         let digest_value = base64::engine::general_purpose::STANDARD.encode(digest::digest(&digest::SHA256, &covered));
         xml = fill_first_empty(&xml, "DigestValue", &digest_value)?;
