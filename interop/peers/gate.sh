@@ -10,8 +10,8 @@
 # fail on exactly that scenario (the list cannot hide a difference). The peer is stopped in every case, each
 # process by its PID. Exits non-zero if either check is wrong. Run from anywhere; paths are the repo's.
 # Env: STS_HARNESS (default ./target/release/sts-harness), STS_SCENARIOS (default scenarios), PEERS_DIR
-# (default /tmp/sts-harness-peers: the peers' data, logs, PIDs and LocalStack's venv), RGW_PORT (47901),
-# LS_PORT (47900). In target/conformance/: PEER-junit.xml, PEER-check.log, PEER-minus-one.{toml,json}
+# (default /tmp/sts-harness-peers: the peers' data, logs, PIDs and LocalStack's venv), RGW_PORT (27901),
+# LS_PORT (27900). In target/conformance/: PEER-junit.xml, PEER-check.log, PEER-minus-one.{toml,json}
 # (and localstack.toml, the profile world.py wrote).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +24,7 @@ mkdir -p "$out"
 
 case "$peer" in
   ceph)
-    export CEPH_DIR=$PEERS_DIR/ceph RGW_PORT=${RGW_PORT:-47901}
+    export CEPH_DIR=$PEERS_DIR/ceph RGW_PORT=${RGW_PORT:-27901}
     endpoint=http://127.0.0.1:$RGW_PORT
     pids=$CEPH_DIR/pids
     grace=30 # seconds from SIGTERM to SIGKILL (each daemon stops in under a second)
@@ -33,7 +33,7 @@ case "$peer" in
     world() { python3 interop/peers/ceph/world.py "$endpoint" "$CEPH_DIR/ceph.conf" "$profile"; }
     ;;
   localstack)
-    export LS_DIR=$PEERS_DIR/localstack LS_VENV=${LS_VENV:-$PEERS_DIR/localstack-venv} LS_PORT=${LS_PORT:-47900}
+    export LS_DIR=$PEERS_DIR/localstack LS_VENV=${LS_VENV:-$PEERS_DIR/localstack-venv} LS_PORT=${LS_PORT:-27900}
     endpoint=http://127.0.0.1:$LS_PORT
     pids=$LS_DIR/pids
     grace=5 # its shutdown sometimes hangs at "Stopping all services" (1 stop in 4 here); no state to lose

@@ -14,11 +14,13 @@
 set -euo pipefail
 CEPH_DIR=${CEPH_DIR:-/tmp/sts-harness-peers/ceph}
 case "$CEPH_DIR" in /tmp/?* | /var/tmp/?* | "$HOME"/?* | ./?* | [!/]?*) ;; *) echo "CEPH_DIR=$CEPH_DIR: give a directory of its own (it is wiped)" >&2; exit 2 ;; esac
-RGW_PORT=${RGW_PORT:-47901}
-MON_V2=${MON_V2:-47910}
-MON_V1=${MON_V1:-47911}
-MS_PORT_MIN=${MS_PORT_MIN:-47920}
-MS_PORT_MAX=${MS_PORT_MAX:-47999}
+# Fixed ports below the kernel's ephemeral range (32768-60999 here): ports inside it can be held by
+# a client socket an earlier phase left in TIME_WAIT, and the monitor then fails to bind.
+RGW_PORT=${RGW_PORT:-27901}
+MON_V2=${MON_V2:-27910}
+MON_V1=${MON_V1:-27911}
+MS_PORT_MIN=${MS_PORT_MIN:-27920}
+MS_PORT_MAX=${MS_PORT_MAX:-27999}
 # RGW encrypts session tokens with this key; it must be exactly 16 characters.
 RGW_STS_KEY=${RGW_STS_KEY:-sts-harness-key1}
 [ "${#RGW_STS_KEY}" -eq 16 ] || { echo "RGW_STS_KEY must be 16 characters" >&2; exit 2; }

@@ -2,7 +2,7 @@
 """Builds the suite's world (scenarios/world.toml) in a RADOS Gateway started by start.sh, as far as RGW
 can hold it, and checks that it matches the committed profile scenarios/profiles/ceph-rgw.toml:
 
-    python3 interop/peers/ceph/world.py http://127.0.0.1:47901 $CEPH_DIR/ceph.conf scenarios/profiles/ceph-rgw.toml
+    python3 interop/peers/ceph/world.py http://127.0.0.1:27901 $CEPH_DIR/ceph.conf scenarios/profiles/ceph-rgw.toml
 
 The profile is static: every name in its [symbols] and every key in its [principals] is fixed, and this
 script makes RGW hold exactly those (it exits non-zero if RGW names something differently).

@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 LS_VERSION=2026.3.0 # the profile (scenarios/profiles/localstack.toml) was measured on this version
 LS_VENV=${LS_VENV:-/tmp/sts-harness-peers/localstack-venv}
 LS_DIR=${LS_DIR:-/tmp/sts-harness-peers/localstack}
-LS_PORT=${LS_PORT:-47900}
+LS_PORT=${LS_PORT:-27900}
 case "$LS_DIR" in /tmp/?* | /var/tmp/?* | "$HOME"/?* | ./?* | [!/]?*) ;; *) echo "LS_DIR=$LS_DIR: give a directory of its own (it is wiped)" >&2; exit 2 ;; esac
 now() { date +%s.%N; }
 t0=$(now)

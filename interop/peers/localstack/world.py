@@ -2,7 +2,7 @@
 """Builds the suite's world (scenarios/world.toml) in a LocalStack started by start.sh, through its IAM API,
 and writes the final profile from the committed template:
 
-    python3 interop/peers/localstack/world.py http://127.0.0.1:47900 scenarios/profiles/localstack.toml OUT.toml
+    python3 interop/peers/localstack/world.py http://127.0.0.1:27900 scenarios/profiles/localstack.toml OUT.toml
 
 LocalStack's users get their access keys from CreateAccessKey (random, like their AIDA/AROA ids), so the
 committed profile is a template: every value written "@world" (the principals' keys, the user.*.id and
